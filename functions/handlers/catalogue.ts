@@ -1,0 +1,30 @@
+/**
+ * The product's Lambda functions, by key. The key is the function's name on the local stack;
+ * `entry` is the module the CDK bundles. Both runtimes read this one list, so a function added
+ * here is deployed and run locally alike.
+ */
+export const FUNCTION_CATALOGUE = {
+  web: {
+    entry: 'functions/handlers/web.ts',
+    description: 'Intake form, approval pages, portfolio pages and JSON API (HTTP API).',
+  },
+  scoreProposal: {
+    entry: 'functions/handlers/score-proposal.ts',
+    description: 'Intake workflow: scores a proposal against the rubric.',
+  },
+  requestApproval: {
+    entry: 'functions/handlers/request-approval.ts',
+    description: 'Intake workflow: creates an approval, binds the callback token and emails the approver.',
+  },
+  recordOutcome: {
+    entry: 'functions/handlers/record-outcome.ts',
+    description: "Intake workflow: records the proposal's final status and tells the submitter.",
+  },
+  approvalSweeper: {
+    entry: 'functions/handlers/approval-sweeper.ts',
+    description: 'Scheduled: expires overdue approvals and resumes workflows whose decision was not delivered.',
+  },
+} as const;
+
+/** A key of {@link FUNCTION_CATALOGUE}. */
+export type FunctionKey = keyof typeof FUNCTION_CATALOGUE;
