@@ -1,0 +1,42 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { chronological, type AuditEvent } from '#domain/audit.ts';
+import { documentClient } from './aws-clients.ts';
+import { environment } from './environment.ts';
+import { isConditionFailure, keys, withoutKeys } from './table-keys.ts';
+
+/** The audit trail: append-only, one item per logical event, stored with its subject. */
+export const auditRepository = {
+  /** Appends an event once: a replayed step writing the same `eventId` changes nothing. */
+  async append(event: AuditEvent): Promise<void> {
+    try {
+      await documentClient.send(
+        new PutCommand({
+          TableName: environment.tableName,
+          Item: { ...keys.auditEvent(event.subjectId, event.eventId), kind: 'audit', ...event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  },
+
+  /** A subject's events in time order. */
+  async listForSubject(subjectId: string): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await documentClient.send(
+        new QueryCommand({
+          TableName: environment.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.auditEvent(subjectId, '').pk, ':prefix': keys.auditPrefix },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      events.push(...(Items ?? []).map((item) => withoutKeys(item) as unknown as AuditEvent));
+      startKey = LastEvaluatedKey;
+    } while (startKey);
+    return chronological(events);
+  },
+};

@@ -1,0 +1,61 @@
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailMessage } from '#domain/emails.tsx';
+import { documentClient, sesClient } from './aws-clients.ts';
+import { environment } from './environment.ts';
+import { isConditionFailure, keys, ttlAfter } from './table-keys.ts';
+
+/** How long a "sent" marker is kept: longer than any workflow can retry or replay a step. */
+const MARKER_TTL_SECONDS = 90 * 24 * 60 * 60;
+
+/** One recipient, as `Name <address>` is built from it. */
+export interface Recipient {
+  readonly name: string;
+  readonly email: string;
+}
+
+function mailbox(recipient: Recipient): string {
+  // RFC 5322 display names with quotes; strip characters that would break the header.
+  const name = recipient.name.replace(/["\\\r\n]/g, '').trim();
+  return name ? `"${name}" <${recipient.email}>` : recipient.email;
+}
+
+/**
+ * Sends an email at most once per `dedupeKey`: a marker is claimed with a conditional write
+ * before sending and released if SES refuses, so retried and replayed steps never send twice.
+ * Returns false when the email had already been sent.
+ */
+export async function sendEmailOnce(dedupeKey: string, to: Recipient, message: EmailMessage, now: Date): Promise<boolean> {
+  const Key = keys.emailMarker(dedupeKey);
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: environment.tableName,
+        Item: { ...Key, kind: 'email-marker', to: to.email, subject: message.subject, sentAt: now.toISOString(), expiresAt: ttlAfter(now, MARKER_TTL_SECONDS) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+  try {
+    await sesClient.send(
+      new SendEmailCommand({
+        FromEmailAddress: environment.emailFrom,
+        Destination: { ToAddresses: [mailbox(to)] },
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            Body: { Html: { Data: message.html, Charset: 'UTF-8' }, Text: { Data: message.text, Charset: 'UTF-8' } },
+          },
+        },
+        ...(environment.emailConfigurationSet ? { ConfigurationSetName: environment.emailConfigurationSet } : {}),
+      }),
+    );
+  } catch (error) {
+    await documentClient.send(new DeleteCommand({ TableName: environment.tableName, Key }));
+    throw error;
+  }
+  return true;
+}

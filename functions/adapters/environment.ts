@@ -1,0 +1,34 @@
+/**
+ * Configuration of the functions, read from environment variables through getters so that a
+ * missing variable fails with a message naming it, at the first use rather than as `undefined`.
+ */
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new Error(`Missing configuration: environment variable ${name} is not set`);
+  }
+  return value;
+}
+
+export const environment = {
+  /** The single DynamoDB table of the product. */
+  get tableName(): string {
+    return required('TABLE_NAME');
+  },
+  /** ARN of the intake workflow's state machine. */
+  get intakeStateMachineArn(): string {
+    return required('INTAKE_STATE_MACHINE_ARN');
+  },
+  /** The verified sender of every email. */
+  get emailFrom(): string {
+    return required('EMAIL_FROM');
+  },
+  /** Optional SES configuration set for delivery events and reputation metrics. */
+  get emailConfigurationSet(): string | undefined {
+    return process.env.EMAIL_CONFIGURATION_SET || undefined;
+  },
+  /** The web app's public base URL, for links in emails (no trailing slash). */
+  get publicBaseUrl(): string {
+    return required('PUBLIC_BASE_URL').replace(/\/+$/, '');
+  },
+};

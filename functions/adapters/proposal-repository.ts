@@ -1,0 +1,155 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { FINAL_STATUSES, ProposalSchema, type Proposal, type ProposalOutcome, type ProposalScore, type ProposalStatus } from '#domain/proposal.ts';
+import { documentClient } from './aws-clients.ts';
+import { environment } from './environment.ts';
+import { cursor, INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
+
+/** One page of a listing and the cursor of the next, if any. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor?: string;
+}
+
+function toProposal(item: Record<string, unknown>): Proposal {
+  return ProposalSchema.parse(withoutKeys(item));
+}
+
+function indexKeys(proposal: Pick<Proposal, 'status' | 'submittedAt' | 'id' | 'submitter'>) {
+  return {
+    gsi1pk: keys.proposalsByStatus(proposal.status),
+    gsi1sk: `${proposal.submittedAt}#${proposal.id}`,
+    gsi2pk: keys.proposalsBySubmitter(proposal.submitter.email),
+    gsi2sk: `${proposal.submittedAt}#${proposal.id}`,
+    gsi3pk: keys.allProposals,
+    gsi3sk: `${proposal.submittedAt}#${proposal.id}`,
+  };
+}
+
+const REVIEWABLE: readonly ProposalStatus[] = ['SUBMITTED', 'IN_REVIEW'];
+
+/** Proposals in the table. Every status change is a conditional write on the current status. */
+export const proposalRepository = {
+  /** Stores a new proposal; fails if the id exists. */
+  async create(proposal: Proposal): Promise<void> {
+    await documentClient.send(
+      new PutCommand({
+        TableName: environment.tableName,
+        Item: { ...keys.proposal(proposal.id), kind: 'proposal', ...indexKeys(proposal), ...proposal },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  },
+
+  async get(id: string): Promise<Proposal | undefined> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: environment.tableName, Key: keys.proposal(id), ConsistentRead: true }),
+    );
+    return Item ? toProposal(Item) : undefined;
+  },
+
+  /** Proposals newest first, optionally of one status. */
+  async list(options: { status?: ProposalStatus; limit: number; cursor?: string }): Promise<Page<Proposal>> {
+    const byStatus = options.status !== undefined;
+    const { Items, LastEvaluatedKey } = await documentClient.send(
+      new QueryCommand({
+        TableName: environment.tableName,
+        IndexName: byStatus ? INDEX.gsi1 : INDEX.gsi3,
+        KeyConditionExpression: byStatus ? 'gsi1pk = :pk' : 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': byStatus ? keys.proposalsByStatus(options.status!) : keys.allProposals },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ExclusiveStartKey: cursor.decode(options.cursor),
+      }),
+    );
+    const nextCursor = cursor.encode(LastEvaluatedKey);
+    return { items: (Items ?? []).map(toProposal), ...(nextCursor ? { nextCursor } : {}) };
+  },
+
+  /** Records which workflow execution reviews the proposal. */
+  async setExecution(id: string, executionName: string, now: Date): Promise<void> {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: environment.tableName,
+        Key: keys.proposal(id),
+        UpdateExpression: 'SET executionName = :name, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':name': executionName, ':now': now.toISOString() },
+      }),
+    );
+  },
+
+  /** Stores the score of a proposal still under review; returns false if the review has ended. */
+  async saveScore(id: string, score: ProposalScore, now: Date): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: environment.tableName,
+          Key: keys.proposal(id),
+          UpdateExpression: 'SET score = :score, updatedAt = :now',
+          ConditionExpression: '#status IN (:submitted, :inReview)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':score': score, ':now': now.toISOString(), ':submitted': 'SUBMITTED', ':inReview': 'IN_REVIEW' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+
+  /** Moves a submitted proposal to IN_REVIEW; a no-op when it is there already. */
+  async markInReview(proposal: Proposal, now: Date): Promise<boolean> {
+    return transition(proposal, 'IN_REVIEW', {}, now);
+  },
+
+  /**
+   * Ends a review with its outcome. Returns the stored proposal; when the review had already ended
+   * (a replayed step), the stored outcome is kept and returned unchanged.
+   */
+  async recordOutcome(proposal: Proposal, status: ProposalStatus, outcome: ProposalOutcome, now: Date): Promise<Proposal> {
+    if (!FINAL_STATUSES.includes(status)) throw new Error(`${status} is not a final status`);
+    const changed = await transition(proposal, status, { outcome }, now);
+    if (changed) return { ...proposal, status, outcome, updatedAt: now.toISOString() };
+    const current = await proposalRepository.get(proposal.id);
+    if (!current) throw new Error(`Proposal ${proposal.id} disappeared`);
+    return current;
+  },
+};
+
+async function transition(
+  proposal: Proposal,
+  to: ProposalStatus,
+  fields: Record<string, unknown>,
+  now: Date,
+): Promise<boolean> {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = {
+    ':to': to,
+    ':now': now.toISOString(),
+    ':gsi1pk': keys.proposalsByStatus(to),
+    ...Object.fromEntries(REVIEWABLE.map((status, index) => [`:from${index}`, status])),
+  };
+  const sets = ['#status = :to', 'updatedAt = :now', 'gsi1pk = :gsi1pk'];
+  for (const [field, value] of Object.entries(fields)) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: environment.tableName,
+        Key: keys.proposal(proposal.id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: `#status IN (${REVIEWABLE.map((_, index) => `:from${index}`).join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+/** ISO 4217 codes this runtime knows; validating against them rejects typos such as "EURO". */
+const CURRENCY_CODES = new Set(Intl.supportedValuesOf('currency'));
+
+/** The upper bound of an estimated cost: a proposal above it is a data-entry error. */
+export const MAX_ESTIMATED_COST = 1_000_000_000_000;
+
+const rating = z
+  .number({ error: 'Enter a whole number from 1 to 5' })
+  .int('Enter a whole number from 1 to 5')
+  .min(1, 'Enter a whole number from 1 to 5')
+  .max(5, 'Enter a whole number from 1 to 5');
+
+const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD' });
+
+/** The four criteria every proposal is rated on, 1 (low) to 5 (high). */
+export const CriteriaSchema = z.object({
+  strategicAlignment: rating,
+  businessValue: rating,
+  risk: rating,
+  urgency: rating,
+});
+export type Criteria = z.infer<typeof CriteriaSchema>;
+export type CriterionName = keyof Criteria;
+
+export const PersonRefSchema = z.object({
+  name: z.string().trim().min(1, 'Enter a name').max(120, 'Use at most 120 characters'),
+  email: z
+    .email({ error: 'Enter an email address such as name@example.org' })
+    .max(254, 'Use at most 254 characters')
+    .transform((email) => email.toLowerCase()),
+});
+export type PersonRef = z.infer<typeof PersonRefSchema>;
+
+export const MoneySchema = z.object({
+  amount: z
+    .number({ error: 'Enter an amount' })
+    .finite('Enter an amount')
+    .positive('Enter an amount greater than zero')
+    .max(MAX_ESTIMATED_COST, 'Enter a smaller amount')
+    .refine((amount) => Number.isInteger(Math.round(amount * 100)) && Math.abs(amount * 100 - Math.round(amount * 100)) < 1e-6, {
+      message: 'Use at most two decimal places',
+    }),
+  currency: z
+    .string({ error: 'Enter a currency code such as EUR' })
+    .trim()
+    .toUpperCase()
+    .refine((code) => CURRENCY_CODES.has(code), { message: 'Enter an ISO 4217 currency code such as EUR' }),
+});
+export type Money = z.infer<typeof MoneySchema>;
+
+/** The fields a submitter provides, before cross-field checks. */
+export const ProposalFieldsSchema = z.object({
+    title: z.string().trim().min(3, 'Enter a title of at least 3 characters').max(150, 'Use at most 150 characters'),
+    description: z
+      .string()
+      .trim()
+      .min(20, 'Describe the proposal in at least 20 characters')
+      .max(5000, 'Use at most 5000 characters'),
+    submitter: PersonRefSchema,
+    department: z.string().trim().min(2, 'Enter a department').max(80, 'Use at most 80 characters'),
+    estimatedCost: MoneySchema,
+    startDate: isoDate,
+    endDate: isoDate,
+    criteria: CriteriaSchema,
+});
+
+/** What a submitter sends: the body of `POST /api/proposals` and of the intake form. */
+export const ProposalInputSchema = ProposalFieldsSchema.strict().superRefine((input, ctx) => {
+    if (input.endDate < input.startDate) {
+    ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'The end date cannot be before the start date' });
+  }
+});
+export type ProposalInput = z.infer<typeof ProposalInputSchema>;
+
+/** Where a proposal is in its life. */
+export const PROPOSAL_STATUSES = ['SUBMITTED', 'IN_REVIEW', 'APPROVED', 'REJECTED', 'EXPIRED', 'FAILED'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+export const ProposalStatusSchema = z.enum(PROPOSAL_STATUSES);
+
+/** Statuses after which nothing more happens to a proposal. */
+export const FINAL_STATUSES: readonly ProposalStatus[] = ['APPROVED', 'REJECTED', 'EXPIRED', 'FAILED'];
+
+/** One criterion's share of a score, kept so the score can be checked by hand. */
+export interface ScoreLine {
+  readonly criterion: CriterionName;
+  readonly rating: number;
+  /** The rating after inversion for criteria where high is bad (risk). */
+  readonly effectiveRating: number;
+  readonly weight: number;
+  readonly points: number;
+}
+
+export interface ProposalScore {
+  readonly total: number;
+  readonly rubricVersion: string;
+  readonly breakdown: readonly ScoreLine[];
+  readonly scoredAt: string;
+}
+
+/** The decision that ended a review, copied onto the proposal. */
+export interface ProposalOutcome {
+  readonly decision: 'approve' | 'reject' | 'expired' | 'failed';
+  readonly decidedBy?: PersonRef;
+  readonly comment?: string;
+  readonly decidedAt: string;
+  readonly error?: string;
+}
+
+const ScoreLineSchema = z.object({
+  criterion: z.enum(['strategicAlignment', 'businessValue', 'risk', 'urgency']),
+  rating: z.number(),
+  effectiveRating: z.number(),
+  weight: z.number(),
+  points: z.number(),
+});
+
+/** A stored proposal, as read back from the table. */
+export const ProposalSchema = ProposalFieldsSchema.extend({
+  id: z.string(),
+  status: ProposalStatusSchema,
+  submittedAt: z.string(),
+  updatedAt: z.string(),
+  score: z
+    .object({ total: z.number(), rubricVersion: z.string(), breakdown: z.array(ScoreLineSchema), scoredAt: z.string() })
+    .optional(),
+  outcome: z
+    .object({
+      decision: z.enum(['approve', 'reject', 'expired', 'failed']),
+      decidedBy: z.object({ name: z.string(), email: z.string() }).optional(),
+      comment: z.string().optional(),
+      decidedAt: z.string(),
+      error: z.string().optional(),
+    })
+    .optional(),
+  executionName: z.string().optional(),
+});
+
+/** A stored proposal. */
+export type Proposal = z.infer<typeof ProposalSchema>;
+
+/** Builds a new proposal from validated input. */
+export function newProposal(id: string, input: ProposalInput, now: Date): Proposal {
+  const at = now.toISOString();
+  return { ...input, id, status: 'SUBMITTED', submittedAt: at, updatedAt: at };
+}
+
+/** The status a proposal ends in for a given outcome of its review. */
+export function finalStatusFor(decision: ProposalOutcome['decision']): ProposalStatus {
+  switch (decision) {
+    case 'approve':
+      return 'APPROVED';
+    case 'reject':
+      return 'REJECTED';
+    case 'expired':
+      return 'EXPIRED';
+    case 'failed':
+      return 'FAILED';
+  }
+}
+
+/** The intake workflow's execution name for a proposal; one execution per proposal. */
+export function intakeExecutionName(proposalId: string): string {
+  return `proposal-${proposalId}`;
+}

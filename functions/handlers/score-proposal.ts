@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { scoreProposal } from '#services/intake-service.ts';
+import { logger } from './logger.ts';
+
+const EventSchema = z.object({ proposalId: z.string().min(1) });
+
+/** Intake workflow task: scores the proposal; returns the total for the state machine. */
+export async function handler(event: unknown): Promise<{ total: number; rubricVersion: string }> {
+  const { proposalId } = EventSchema.parse(event);
+  const result = await scoreProposal(proposalId, new Date());
+  logger.info('Proposal scored', { proposalId, total: result.total });
+  return result;
+}

@@ -1,0 +1,41 @@
+import type { Child } from 'hono/jsx';
+
+/** The frame of every page: accessible landmarks, the stylesheet, no scripts. */
+export function Layout(props: { title: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · PMO Pipeline`}</title>
+        <link rel="stylesheet" href="/assets/styles.css" />
+      </head>
+      <body>
+        <header class="site">
+          <a class="brand" href="/">
+            PMO Pipeline
+          </a>
+          <nav aria-label="Main">
+            <a href="/proposals/new">Submit a proposal</a> · <a href="/proposals">Proposals</a>
+          </nav>
+        </header>
+        <main id="main">{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+/** A page that only says something: errors, confirmations, dead links. */
+export function MessagePage(props: { title: string; tone?: 'ok' | 'bad' | 'info'; children: Child }) {
+  return (
+    <Layout title={props.title}>
+      <h1>{props.title}</h1>
+      <div class={`notice ${props.tone ?? 'info'}`} role={props.tone === 'bad' ? 'alert' : 'status'}>
+        {props.children}
+      </div>
+      <p>
+        <a href="/">Back to the start page</a>
+      </p>
+    </Layout>
+  );
+}

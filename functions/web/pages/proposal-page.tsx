@@ -1,0 +1,81 @@
+import type { AuditEvent } from '#domain/audit.ts';
+import { formatDateTime } from '#domain/format.ts';
+import type { Proposal } from '#domain/proposal.ts';
+import type { ApprovalSummary } from '../proposal-view.ts';
+import { Layout } from './layout.tsx';
+import { ProposalFacts, ScoreBreakdown, StatusBadge } from './proposal-parts.tsx';
+
+const STATUS_EXPLANATIONS: Record<Proposal['status'], string> = {
+  SUBMITTED: 'Received. It is being scored and routed to the approver.',
+  IN_REVIEW: 'Waiting for the approver’s decision.',
+  APPROVED: 'Approved.',
+  REJECTED: 'Not approved.',
+  EXPIRED: 'Nobody decided before the deadline. The PMO will follow up.',
+  FAILED: 'Processing failed. The PMO has been told and will follow up.',
+};
+
+/** A proposal as a person sees it: status, facts, score, approvals and history. */
+export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSummary[]; history: AuditEvent[]; justSubmitted: boolean }) {
+  const { proposal, approvals, history } = props;
+  return (
+    <Layout title={proposal.title}>
+      {props.justSubmitted ? (
+        <div class="notice ok" role="status">
+          Thank you. Your proposal was submitted; you will get an email when it is decided.
+        </div>
+      ) : null}
+      <h1>{proposal.title}</h1>
+      <p>
+        <StatusBadge status={proposal.status} /> {STATUS_EXPLANATIONS[proposal.status]}
+      </p>
+      {proposal.outcome?.comment ? (
+        <div class="notice">
+          <strong>Comment from {proposal.outcome.decidedBy?.name ?? 'the approver'}:</strong>
+          <p class="description">{proposal.outcome.comment}</p>
+        </div>
+      ) : null}
+      <ProposalFacts proposal={proposal} />
+      <h2>Description</h2>
+      <p class="description">{proposal.description}</p>
+      <h2>Score</h2>
+      <ScoreBreakdown score={proposal.score} />
+      <h2>Approvals</h2>
+      {approvals.length === 0 ? (
+        <p class="muted">No approval requested yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Level</th>
+              <th scope="col">Approver</th>
+              <th scope="col">Status</th>
+              <th scope="col">Decided</th>
+              <th scope="col">Comment</th>
+            </tr>
+          </thead>
+          <tbody>
+            {approvals.map((approval) => (
+              <tr>
+                <td>{approval.level}</td>
+                <td>{approval.approver.name}</td>
+                <td>
+                  <StatusBadge status={approval.status} />
+                </td>
+                <td>{approval.decidedAt ? formatDateTime(approval.decidedAt) : `due ${formatDateTime(approval.dueAt)}`}</td>
+                <td class="description">{approval.comment ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>History</h2>
+      <ol class="timeline">
+        {history.map((event) => (
+          <li>
+            <time datetime={event.at}>{formatDateTime(event.at)}</time> — {event.summary}
+          </li>
+        ))}
+      </ol>
+    </Layout>
+  );
+}

@@ -1,0 +1,84 @@
+import { formatDate, formatDateTime, formatMoney } from '#domain/format.ts';
+import type { Proposal, ProposalScore } from '#domain/proposal.ts';
+import { CRITERION_LABELS } from '#domain/scoring.ts';
+
+const STATUS_LABELS: Record<string, string> = {
+  SUBMITTED: 'Submitted',
+  IN_REVIEW: 'In review',
+  APPROVED: 'Approved',
+  REJECTED: 'Rejected',
+  EXPIRED: 'Expired',
+  FAILED: 'Failed',
+  PENDING: 'Pending',
+};
+
+/** A status as a labelled badge. */
+export function StatusBadge(props: { status: string }) {
+  return <span class={`status ${props.status}`}>{STATUS_LABELS[props.status] ?? props.status}</span>;
+}
+
+/** The facts of a proposal. */
+export function ProposalFacts(props: { proposal: Proposal }) {
+  const { proposal } = props;
+  return (
+    <dl class="summary">
+      <dt>Submitted by</dt>
+      <dd>
+        {proposal.submitter.name} ({proposal.submitter.email})
+      </dd>
+      <dt>Department</dt>
+      <dd>{proposal.department}</dd>
+      <dt>Estimated cost</dt>
+      <dd>{formatMoney(proposal.estimatedCost)}</dd>
+      <dt>Dates</dt>
+      <dd>
+        {formatDate(proposal.startDate)} to {formatDate(proposal.endDate)}
+      </dd>
+      <dt>Submitted</dt>
+      <dd>{formatDateTime(proposal.submittedAt)}</dd>
+    </dl>
+  );
+}
+
+/** The score with its per-criterion breakdown, so anyone can check it by hand. */
+export function ScoreBreakdown(props: { score: ProposalScore | undefined }) {
+  if (!props.score) return <p class="muted">Not scored yet.</p>;
+  const { score } = props;
+  return (
+    <table>
+      <caption class="visually-hidden">Score breakdown</caption>
+      <thead>
+        <tr>
+          <th scope="col">Criterion</th>
+          <th scope="col" class="num">
+            Rating
+          </th>
+          <th scope="col" class="num">
+            Weight
+          </th>
+          <th scope="col" class="num">
+            Points
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {score.breakdown.map((line) => (
+          <tr>
+            <td>{CRITERION_LABELS[line.criterion]}</td>
+            <td class="num">{line.rating} / 5</td>
+            <td class="num">{line.weight}</td>
+            <td class="num">{line.points}</td>
+          </tr>
+        ))}
+        <tr>
+          <th scope="row" colspan={3}>
+            Total (rubric {score.rubricVersion})
+          </th>
+          <td class="num">
+            <strong>{score.total} / 100</strong>
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}

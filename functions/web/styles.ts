@@ -1,0 +1,53 @@
+/** The one stylesheet, served from /assets/styles.css so pages need no inline styles or scripts. */
+export const STYLESHEET = `
+:root { --ink: #1b1b1b; --muted: #555; --line: #d0d7de; --accent: #0b57d0; --ok: #1a7f37; --bad: #b42318; --warn: #9a6700; --bg: #f6f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink); background: #fff; }
+a { color: var(--accent); }
+header.site { background: #0f2a4a; color: #fff; padding: 12px 24px; display: flex; gap: 24px; align-items: center; }
+header.site a { color: #fff; text-decoration: none; }
+header.site .brand { font-weight: 700; font-size: 18px; }
+main { max-width: 880px; margin: 0 auto; padding: 24px; }
+h1 { font-size: 28px; margin: 8px 0 16px; }
+h2 { font-size: 20px; margin: 28px 0 8px; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
+legend { font-weight: 600; padding: 0 4px; }
+.field { margin: 12px 0; }
+.field label, .field .label { display: block; font-weight: 600; margin-bottom: 4px; }
+.hint { color: var(--muted); font-size: 14px; margin: 0 0 4px; }
+input[type=text], input[type=email], input[type=number], input[type=date], select, textarea { width: 100%; max-width: 560px; padding: 8px; border: 1px solid #8c959f; border-radius: 4px; font: inherit; }
+textarea { min-height: 120px; }
+.row { display: flex; gap: 16px; flex-wrap: wrap; }
+.row .field { flex: 1 1 200px; }
+.ratings { display: flex; gap: 12px; flex-wrap: wrap; }
+.ratings label { font-weight: 400; display: inline-flex; gap: 4px; align-items: center; }
+.error-text { color: var(--bad); font-weight: 600; margin: 4px 0; }
+.field.has-error input, .field.has-error textarea, .field.has-error select { border: 2px solid var(--bad); }
+.error-summary { border: 3px solid var(--bad); padding: 12px 16px; border-radius: 6px; margin-bottom: 16px; }
+.error-summary h2 { margin-top: 0; }
+button, .button { display: inline-block; padding: 10px 20px; border-radius: 4px; border: 0; font: inherit; font-weight: 600; cursor: pointer; background: var(--accent); color: #fff; text-decoration: none; }
+button.approve { background: var(--ok); }
+button.reject { background: var(--bad); }
+button.secondary, .button.secondary { background: #eaeef2; color: var(--ink); }
+button.chosen { outline: 3px solid #0f2a4a; outline-offset: 2px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+td.num, th.num { text-align: right; }
+dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; }
+dl.summary dt { font-weight: 600; }
+dl.summary dd { margin: 0; }
+.status { display: inline-block; padding: 2px 10px; border-radius: 12px; font-size: 14px; font-weight: 700; background: #eaeef2; }
+.status.APPROVED { background: #dafbe1; color: var(--ok); }
+.status.REJECTED, .status.FAILED { background: #ffebe9; color: var(--bad); }
+.status.EXPIRED { background: #fff8c5; color: var(--warn); }
+.status.IN_REVIEW, .status.PENDING { background: #ddf4ff; color: var(--accent); }
+.notice { background: var(--bg); border-left: 4px solid var(--accent); padding: 12px 16px; margin: 16px 0; }
+.notice.ok { border-color: var(--ok); }
+.notice.bad { border-color: var(--bad); }
+.description { white-space: pre-wrap; }
+ol.timeline { padding-left: 20px; }
+ol.timeline li { margin: 6px 0; }
+.muted { color: var(--muted); }
+.actions { display: flex; gap: 12px; margin: 16px 0; flex-wrap: wrap; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;

@@ -1,0 +1,238 @@
+import './polyfills.ts';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { DynamoDBClient, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { serve, type ServerType } from '@hono/node-server';
+import { Duration } from 'aws-cdk-lib';
+import dynalite from 'dynalite';
+import * as sesLocalModule from 'aws-ses-v2-local';
+import { DirectoryFileSchema } from '#domain/directory.ts';
+import type { FunctionKey } from '#handlers/catalogue.ts';
+import { SCHEDULES, type ScheduleDefinition } from '#workflows/schedules.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, functionKeyOf, localFunctionArn, renderLocalStateMachines } from './render-state-machines.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { LocalStepFunctions, ensureExecutionTable } from './step-functions/local-step-functions.ts';
+import { ensureProductTable } from './table-definition.ts';
+
+/** Where and how the local stack runs. Port 0 picks a free port (tests). */
+export interface LocalStackOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  readonly ports?: Partial<Record<'web' | 'mailbox' | 'dynamodb' | 'sfn', number>>;
+  /** Base URL in emailed links; defaults to the web server's own URL. */
+  readonly publicBaseUrl?: string;
+  /** How long approvers have; defaults to 5 days. */
+  readonly approvalTimeout?: Duration;
+  /** Start the cron schedules (off in tests, which run schedules by hand with a chosen time). */
+  readonly runSchedules?: boolean;
+  /** Seed the demo directory into an empty store. */
+  readonly seedDemoDirectory?: boolean;
+  readonly log?: (message: string) => void;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  readonly urls: { web: string; mailbox: string; dynamodb: string; sfn: string };
+  readonly ports: { web: number; mailbox: number; dynamodb: number; sfn: number };
+  readonly stepFunctions: LocalStepFunctions;
+  readonly intakeStateMachineArn: string;
+  /** Runs a schedule's target now, as if the schedule fired at `scheduledTime`. */
+  runSchedule(name: string, scheduledTime: Date): Promise<unknown>;
+  /** Whether every part answers: what GET /healthz reports. */
+  health(): Promise<{ ok: boolean; parts: Record<string, boolean> }>;
+  close(): Promise<void>;
+}
+
+export const TABLE_NAME = 'pmo';
+const EXECUTIONS_TABLE_NAME = 'pmo-local-executions';
+// aws-ses-v2-local is CommonJS with an `exports.default`; Node's ESM loader wraps it once more.
+const sesLocal = ((sesLocalModule as unknown as { default: { default?: unknown } }).default.default ??
+  (sesLocalModule as unknown as { default: unknown }).default) as typeof sesLocalModule.default;
+const DEMO_DIRECTORY = new URL('./demo-directory.json', import.meta.url);
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server | ServerType | undefined): Promise<void> {
+  if (!server) return Promise.resolve();
+  return new Promise((resolve) => {
+    (server as Server).closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+/** Calls a catalogued handler in-process, the way Lambda would: JSON in, JSON out, named errors. */
+async function invokeLocally(functionNameOrArn: string, payload: unknown): Promise<unknown> {
+  const key = functionKeyOf(functionNameOrArn);
+  if (!key) throw Object.assign(new Error(`Function ${functionNameOrArn} is not in the catalogue`), { name: 'Lambda.ResourceNotFoundException' });
+  const module = (await HANDLER_MODULES[key]()) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+  const result = await module.handler(JSON.parse(JSON.stringify(payload ?? null)), { functionName: key, awsRequestId: crypto.randomUUID() });
+  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+}
+
+// Imported lazily, after the environment points the SDK at the stand-ins.
+const HANDLER_MODULES: Record<FunctionKey, () => Promise<unknown>> = {
+  web: () => import('#handlers/web.ts'),
+  scoreProposal: () => import('#handlers/score-proposal.ts'),
+  requestApproval: () => import('#handlers/request-approval.ts'),
+  recordOutcome: () => import('#handlers/record-outcome.ts'),
+  approvalSweeper: () => import('#handlers/approval-sweeper.ts'),
+};
+
+/**
+ * Starts the whole product on this machine: DynamoDB (dynalite), SES (aws-ses-v2-local), Step
+ * Functions (our endpoint over aws-local-stepfunctions), the schedules (croner) and the web app,
+ * with the same handlers and state machine definitions as on AWS.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
+
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch(() => {});
+  };
+  try {
+    const dynamoServer: Server = dynalite({ path: join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const dynamodbPort = await listen(dynamoServer, options.ports?.dynamodb ?? 8000, host);
+    closers.push(() => closeServer(dynamoServer));
+
+    const mailServer = await sesLocal({ host, port: options.ports?.mailbox ?? 8005 });
+    closers.push(() => closeServer(mailServer));
+    const mailboxPort = (mailServer.address() as AddressInfo).port;
+
+    const urls = {
+      dynamodb: `http://${host}:${dynamodbPort}`,
+      mailbox: `http://${host}:${mailboxPort}`,
+      sfn: '',
+      web: '',
+    };
+
+    const region = LOCAL_REGION;
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const dynamoClient = new DynamoDBClient({ endpoint: urls.dynamodb, region, credentials });
+    closers.push(async () => dynamoClient.destroy());
+    await ensureProductTable(dynamoClient, TABLE_NAME);
+    await ensureExecutionTable(dynamoClient, EXECUTIONS_TABLE_NAME);
+
+    const stepFunctions = new LocalStepFunctions({
+      documentClient: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
+      tableName: EXECUTIONS_TABLE_NAME,
+      region,
+      accountId: LOCAL_ACCOUNT,
+      invoke: invokeLocally,
+      logger: { info: (message) => log(message), warn: (message) => log(`warning: ${message}`), error: (message) => log(`error: ${message}`) },
+    });
+    const rendered = renderLocalStateMachines({ approvalTimeout: options.approvalTimeout ?? Duration.days(5) });
+    const arns = new Map(rendered.map((machine) => [machine.name, stepFunctions.registerStateMachine(machine.name, machine.definition)]));
+    const sfn = await stepFunctions.listen(options.ports?.sfn ?? 8083, host);
+    closers.push(() => stepFunctions.close());
+    urls.sfn = sfn.url;
+
+    // Reserve the web port first: the public base URL (in emailed links) must be known before
+    // the handlers are loaded.
+    const webPortRequested = options.ports?.web ?? 3000;
+    let webServer: ServerType | undefined;
+    let fetchHandler: ((request: Request) => Response | Promise<Response>) | undefined;
+    const webPort = await new Promise<number>((resolve, reject) => {
+      webServer = serve({ fetch: (request) => (fetchHandler ? fetchHandler(request) : new Response('Starting', { status: 503 })), port: webPortRequested, hostname: host }, (info) =>
+        resolve(info.port),
+      );
+      webServer.once('error', reject);
+    });
+    closers.push(() => closeServer(webServer));
+    urls.web = `http://${host}:${webPort}`;
+
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+      AWS_ENDPOINT_URL_SESV2: urls.mailbox,
+      AWS_ENDPOINT_URL_SFN: urls.sfn,
+      TABLE_NAME,
+      INTAKE_STATE_MACHINE_ARN: arns.get('pmo-intake')!,
+      EMAIL_FROM: process.env.EMAIL_FROM ?? 'PMO Pipeline <pmo@example.org>',
+      PUBLIC_BASE_URL: options.publicBaseUrl ?? urls.web,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    delete process.env.AWS_PROFILE;
+
+    if (options.seedDemoDirectory ?? true) {
+      const { directoryRepository } = await import('#adapters/directory-repository.ts');
+      if (await directoryRepository.isEmpty()) {
+        const directory = DirectoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY, 'utf8')));
+        await directoryRepository.importPeople(directory.people);
+        log(`Seeded the demo directory (${directory.people.length} people)`);
+      }
+    }
+
+    const runSchedule = async (schedule: ScheduleDefinition, scheduledTime: Date) =>
+      invokeLocally(localFunctionArn(schedule.target), { time: scheduledTime.toISOString(), schedule: schedule.name });
+    const scheduler = new LocalScheduler(SCHEDULES, async (schedule, time) => {
+      await runSchedule(schedule, time).catch((error: unknown) => log(`error: schedule ${schedule.name} failed: ${String(error)}`));
+    });
+    if (options.runSchedules ?? true) {
+      scheduler.start();
+      closers.push(async () => scheduler.stop());
+    }
+
+    const sfnClient = new SFNClient({ endpoint: urls.sfn, region, credentials });
+    closers.push(async () => sfnClient.destroy());
+    const health = async () => {
+      const check = async (probe: () => Promise<unknown>) => probe().then(() => true, () => false);
+      const parts = {
+        dynamodb: await check(async () => {
+          const { Table } = await dynamoClient.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+          if (Table?.TableStatus !== 'ACTIVE') throw new Error('table not active');
+        }),
+        mailbox: await check(async () => {
+          const response = await fetch(`${urls.mailbox}/health-check`);
+          if (!response.ok) throw new Error('mailbox not ready');
+        }),
+        stepFunctions: await check(() => sfnClient.send(new ListStateMachinesCommand({}))),
+        scheduler: !(options.runSchedules ?? true) || scheduler.running,
+        web: fetchHandler !== undefined,
+      };
+      return { ok: Object.values(parts).every(Boolean), parts };
+    };
+
+    const { app } = (await import('#handlers/web.ts')) as { app: { fetch: (request: Request) => Response | Promise<Response> } };
+    fetchHandler = async (request) => {
+      if (new URL(request.url).pathname === '/healthz') {
+        const report = await health();
+        return Response.json({ status: report.ok ? 'ok' : 'starting', parts: report.parts }, { status: report.ok ? 200 : 503 });
+      }
+      return app.fetch(request);
+    };
+
+    const resumed = await stepFunctions.resumeRunningExecutions();
+    if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) that were waiting when the stack stopped`);
+
+    return {
+      urls,
+      ports: { web: webPort, mailbox: mailboxPort, dynamodb: dynamodbPort, sfn: sfn.port },
+      stepFunctions,
+      intakeStateMachineArn: arns.get('pmo-intake')!,
+      runSchedule: async (name, scheduledTime) => {
+        const schedule = SCHEDULES.find((candidate) => candidate.name === name);
+        if (!schedule) throw new Error(`No schedule named ${name}`);
+        return runSchedule(schedule, scheduledTime);
+      },
+      health,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

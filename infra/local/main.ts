@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { startLocalStack } from './local-stack.ts';
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, not "${raw}"`);
+  return value;
+}
+
+function hours(name: string): Duration | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of hours, not "${raw}"`);
+  return Duration.minutes(Math.round(value * 60));
+}
+
+/** `npm start`: the whole product on this machine, until Ctrl-C. */
+async function main(): Promise<void> {
+  const dataDir = resolve(process.env.PMO_DATA_DIR || '.pmo');
+  const stack = await startLocalStack({
+    dataDir,
+    ports: {
+      web: port('PMO_PORT', 3000),
+      mailbox: port('PMO_MAILBOX_PORT', 8005),
+      dynamodb: port('PMO_DYNAMODB_PORT', 8000),
+      sfn: port('PMO_SFN_PORT', 8083),
+    },
+    ...(process.env.PMO_BASE_URL ? { publicBaseUrl: process.env.PMO_BASE_URL } : {}),
+    ...(hours('PMO_APPROVAL_TIMEOUT_HOURS') ? { approvalTimeout: hours('PMO_APPROVAL_TIMEOUT_HOURS')! } : {}),
+    log: (message) => console.log(`[pmo] ${message}`),
+  });
+  const web = process.env.PMO_BASE_URL ?? stack.urls.web;
+  console.log(`
+PMO Pipeline is running locally (data in ${dataDir}).
+
+  Intake form        ${web}/proposals/new
+  Proposals          ${web}/proposals
+  Local inbox        ${stack.urls.mailbox}/          (sent mail as JSON: ${stack.urls.mailbox}/store)
+  Health             ${web}/healthz
+  DynamoDB API       ${stack.urls.dynamodb}
+  Step Functions API ${stack.urls.sfn}
+
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[pmo] ${signal}: stopping…`);
+    stack.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('[pmo] did not stop cleanly:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`[pmo] could not start: ${message}`);
+  if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+    console.error('[pmo] a port is in use: stop the other process or set PMO_PORT, PMO_MAILBOX_PORT, PMO_DYNAMODB_PORT or PMO_SFN_PORT.');
+  }
+  process.exit(1);
+});

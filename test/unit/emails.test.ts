@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { Approval } from '#domain/approval.ts';
+import { approvalRequestEmail, outcomeEmail } from '#domain/emails.tsx';
+import type { Proposal } from '#domain/proposal.ts';
+import { DEFAULT_RUBRIC, scoreCriteria } from '#domain/scoring.ts';
+
+const HOSTILE = '<script>alert("x")</script> & "quotes"';
+
+function proposal(overrides: Partial<Proposal> = {}): Proposal {
+  const criteria = { strategicAlignment: 4, businessValue: 4, risk: 2, urgency: 3 };
+  return {
+    id: '7f1c8a52-3c1e-4c55-9a32-8f9f3d6c1a11',
+    title: `Portal ${HOSTILE}`,
+    description: `Line one\nLine two ${HOSTILE}`,
+    submitter: { name: `Sam ${HOSTILE}`, email: 'sam@example.org' },
+    department: 'Engineering',
+    estimatedCost: { amount: 120000, currency: 'EUR' },
+    startDate: '2027-01-04',
+    endDate: '2027-06-30',
+    criteria,
+    status: 'IN_REVIEW',
+    submittedAt: '2026-11-23T10:00:00.000Z',
+    updatedAt: '2026-11-23T10:00:00.000Z',
+    score: scoreCriteria(criteria, DEFAULT_RUBRIC, new Date('2026-11-23T10:00:01Z')),
+    ...overrides,
+  };
+}
+
+const approval: Approval = {
+  id: 'abc',
+  proposalId: '7f1c8a52-3c1e-4c55-9a32-8f9f3d6c1a11',
+  executionName: 'proposal-7f1c8a52',
+  level: 1,
+  role: 'pmo-lead',
+  approver: { name: 'Priya Shah', email: 'priya@example.org' },
+  status: 'PENDING',
+  requestedAt: '2026-11-23T10:00:02.000Z',
+  dueAt: '2026-11-28T10:00:02.000Z',
+  secretHash: 'hash',
+};
+
+describe('approvalRequestEmail', () => {
+  const message = approvalRequestEmail({
+    proposal: proposal(),
+    approval,
+    approveUrl: 'https://pmo.example.org/approvals/abc?key=s3cret&decision=approve',
+    rejectUrl: 'https://pmo.example.org/approvals/abc?key=s3cret&decision=reject',
+  });
+
+  it('escapes every user-supplied value in the HTML part', () => {
+    expect(message.html).not.toContain('<script>');
+    expect(message.html).toContain('&lt;script&gt;');
+  });
+
+  it('carries the Approve and Reject links in both parts, with & escaped in HTML', () => {
+    expect(message.html).toContain('href="https://pmo.example.org/approvals/abc?key=s3cret&amp;decision=approve"');
+    expect(message.text).toContain('Approve: https://pmo.example.org/approvals/abc?key=s3cret&decision=approve');
+    expect(message.text).toContain('Reject: https://pmo.example.org/approvals/abc?key=s3cret&decision=reject');
+  });
+
+  it('shows the cost, the dates and the score breakdown', () => {
+    expect(message.text).toContain('€120,000.00');
+    expect(message.text).toContain('4 Jan 2027 to 30 Jun 2027');
+    expect(message.text).toMatch(/Score: \d+(\.\d)?\/100/);
+    expect(message.html).toContain('Strategic alignment');
+  });
+
+  it('keeps the subject on one line even when the title has line breaks', () => {
+    const multiline = approvalRequestEmail({ proposal: proposal({ title: 'One\r\nBcc: evil@example.org' }), approval, approveUrl: 'a', rejectUrl: 'b' });
+
+    expect(multiline.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('outcomeEmail', () => {
+  it("quotes the approver's comment, escaped", () => {
+    const message = outcomeEmail({
+      proposal: proposal({ status: 'REJECTED' }),
+      outcome: { decision: 'reject', decidedBy: { name: 'Priya Shah', email: 'priya@example.org' }, comment: `Too costly ${HOSTILE}`, decidedAt: '2026-11-24T09:00:00.000Z' },
+      proposalUrl: 'https://pmo.example.org/proposals/1',
+      recipientName: 'Sam',
+    });
+
+    expect(message.subject).toContain('was not approved');
+    expect(message.html).toContain('Too costly &lt;script&gt;');
+    expect(message.text).toContain(`Comment: Too costly ${HOSTILE}`);
+  });
+
+  it('tells the submitter the PMO will follow up when nobody decided', () => {
+    const message = outcomeEmail({
+      proposal: proposal({ status: 'EXPIRED' }),
+      outcome: { decision: 'expired', decidedAt: '2026-11-28T10:00:02.000Z' },
+      proposalUrl: 'https://pmo.example.org/proposals/1',
+      recipientName: 'Sam',
+    });
+
+    expect(message.text).toContain('expired without a decision');
+    expect(message.text).toContain('The PMO has been told');
+  });
+});

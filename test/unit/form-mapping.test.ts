@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ProposalInputSchema } from '#domain/proposal.ts';
+import { formToInput, issuesByField, readForm, toFieldIssues } from '#web/form-mapping.ts';
+
+describe('intake form mapping', () => {
+  it('turns a filled form into a valid proposal input', () => {
+    const values = readForm({
+      title: 'Data warehouse',
+      description: 'Consolidate reporting into one governed warehouse.',
+      submitterName: 'Alex Kim',
+      submitterEmail: 'alex.kim@example.org',
+      department: 'Marketing',
+      amount: '45,000.50',
+      currency: 'GBP',
+      startDate: '2027-02-01',
+      endDate: '2027-05-01',
+      strategicAlignment: '3',
+      businessValue: '4',
+      risk: '2',
+      urgency: '5',
+    });
+
+    const parsed = ProposalInputSchema.safeParse(formToInput(values));
+
+    expect(parsed.success).toBe(true);
+    expect(parsed.data?.estimatedCost).toEqual({ amount: 45000.5, currency: 'GBP' });
+  });
+
+  it('reports errors against the form fields that hold them', () => {
+    const parsed = ProposalInputSchema.safeParse(formToInput({ submitterEmail: 'not-an-email', amount: 'lots' }));
+
+    const errors = issuesByField(toFieldIssues(parsed.error!));
+
+    expect(errors.submitterEmail).toMatch(/email address/);
+    expect(errors.amount).toBe('Enter an amount');
+    expect(errors.strategicAlignment).toMatch(/1 to 5/);
+  });
+
+  it('ignores fields the form does not have', () => {
+    expect(readForm({ title: 'x', status: 'APPROVED' })).toEqual({ title: 'x' });
+  });
+});
