@@ -95,7 +95,7 @@ export interface ScoreLine {
 export interface ProposalScore {
   readonly total: number;
   readonly rubricVersion: string;
-  readonly breakdown: readonly ScoreLine[];
+  readonly breakdown: ScoreLine[];
   readonly scoredAt: string;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sweepApprovals, type SweepReport } from '#services/approval-service.ts';
-import { logger } from './logger.ts';
+import { logger } from '#adapters/logger.ts';
 
 /** The schedule passes its scheduled time, so a late or repeated run sweeps as of when it was due. */
 const EventSchema = z.object({ time: z.iso.datetime({ offset: true }).optional() }).passthrough();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordOutcome, WorkflowOutcomeSchema } from '#services/outcome-service.ts';
-import { logger } from './logger.ts';
+import { logger } from '#adapters/logger.ts';
 
 const EventSchema = z.object({
   proposalId: z.string().min(1),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '#domain/directory.ts';
 import { requestApproval } from '#services/approval-service.ts';
-import { logger } from './logger.ts';
+import { logger } from '#adapters/logger.ts';
 
 const EventSchema = z.object({
   proposalId: z.string().min(1),

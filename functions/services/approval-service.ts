@@ -14,6 +14,7 @@ import { approvalIdFor, createLinkSecret, linkSecretMatches } from '#domain/link
 import type { Proposal } from '#domain/proposal.ts';
 import { approvalRepository, type StoredApproval } from '#adapters/approval-repository.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
+import { logger } from '#adapters/logger.ts';
 import { directoryRepository } from '#adapters/directory-repository.ts';
 import { sendEmailOnce } from '#adapters/email-sender.ts';
 import { environment } from '#adapters/environment.ts';
@@ -148,14 +149,23 @@ export async function decide(approvalId: string, secret: string | undefined, inp
     summary: `${input.decision === 'approve' ? 'Approved' : 'Rejected'} by ${decided.approver.name} (level ${decided.level})`,
     details: { approvalId: decided.id, decision: input.decision, ...(decision.comment ? { comment: decision.comment } : {}) },
   });
-  if (decided.taskToken) {
-    const first = await deliverAnswer(decided, decided.taskToken);
-    if (first === 'stale-token') {
-      const current = await approvalRepository.get(approvalId);
-      if (current?.taskToken && current.taskToken !== decided.taskToken) await deliverAnswer(current, current.taskToken);
-    }
+  try {
+    await resumeWorkflow(decided);
+  } catch (error) {
+    // The decision is recorded; the sweeper re-delivers it, so the approver is not asked again.
+    logger.warn('Decision recorded but the workflow was not resumed; the sweeper will retry', { proposalId: decided.proposalId, error });
   }
   return { kind: 'recorded', approval: decided, proposal: view.proposal, decision };
+}
+
+async function resumeWorkflow(decided: StoredApproval): Promise<void> {
+  if (!decided.taskToken) return;
+  const first = await deliverAnswer(decided, decided.taskToken);
+  if (first === 'stale-token') {
+    // The workflow may have re-bound its token (a retried or replayed step) since we read it.
+    const current = await approvalRepository.get(decided.id);
+    if (current?.taskToken && current.taskToken !== decided.taskToken) await deliverAnswer(current, current.taskToken);
+  }
 }
 
 /** What one sweep did. */
@@ -177,28 +187,41 @@ export async function sweepApprovals(now: Date): Promise<SweepReport> {
   do {
     const page = await approvalRepository.listActionable(now, SWEEP_PAGE_SIZE, startKey);
     for (const approval of page.items) {
-      if (approval.status === 'PENDING') {
-        if (!(await approvalRepository.expire(approval.id, now))) continue;
-        expired += 1;
-        await auditRepository.append({
-          subjectId: approval.proposalId,
-          eventId: `expired#${approval.id}`,
-          type: 'expired',
-          at: now.toISOString(),
-          actor: SYSTEM_ACTOR,
-          summary: `${approval.approver.name} did not decide by the deadline (level ${approval.level})`,
-          details: { approvalId: approval.id, dueAt: approval.dueAt },
-        });
-        const current = (await approvalRepository.get(approval.id))!;
-        if (current.taskToken) await deliverAnswer(current, current.taskToken);
-      } else if (approval.taskToken) {
-        const result = await deliverAnswer(approval, approval.taskToken);
-        if (result === 'delivered') redelivered += 1;
-        // A stale token means the workflow already moved on (or was replayed and re-bound): close it.
-        else await approvalRepository.close(approval.id, approval.taskToken);
+      try {
+        const outcome = await sweepOne(approval, now);
+        if (outcome === 'expired') expired += 1;
+        if (outcome === 'redelivered') redelivered += 1;
+      } catch (error) {
+        // One approval's trouble must not hold up the others; it stays open for the next sweep.
+        logger.error('Sweeping an approval failed', { approvalId: approval.id, error });
       }
     }
     startKey = page.lastKey;
   } while (startKey);
   return { expired, redelivered };
+}
+
+async function sweepOne(approval: StoredApproval, now: Date): Promise<'expired' | 'redelivered' | 'nothing'> {
+  if (approval.status === 'PENDING') {
+    if (!(await approvalRepository.expire(approval.id, now))) return 'nothing';
+    await auditRepository.append({
+      subjectId: approval.proposalId,
+      eventId: `expired#${approval.id}`,
+      type: 'expired',
+      at: now.toISOString(),
+      actor: SYSTEM_ACTOR,
+      summary: `${approval.approver.name} did not decide by the deadline (level ${approval.level})`,
+      details: { approvalId: approval.id, dueAt: approval.dueAt },
+    });
+    const current = await approvalRepository.get(approval.id);
+    if (current?.taskToken) await deliverAnswer(current, current.taskToken);
+    return 'expired';
+  }
+  if (!approval.taskToken) return 'nothing';
+  const result = await deliverAnswer(approval, approval.taskToken);
+  if (result === 'delivered') return 'redelivered';
+  // A stale token means the workflow already moved on, or will be re-bound by a replay (the close
+  // is conditional on this token, so a re-bound approval stays open).
+  await approvalRepository.close(approval.id, approval.taskToken);
+  return 'nothing';
 }

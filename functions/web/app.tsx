@@ -9,7 +9,7 @@ import { approvalRepository } from '#adapters/approval-repository.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { InvalidCursorError } from '#adapters/table-keys.ts';
-import { logger } from '#handlers/logger.ts';
+import { logger } from '#adapters/logger.ts';
 import { decide, viewApproval } from '#services/approval-service.ts';
 import { submitProposal } from '#services/intake-service.ts';
 import { formToInput, issuesByField, readForm, toFieldIssues, type FieldIssue } from './form-mapping.ts';

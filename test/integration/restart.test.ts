@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, linkFrom, PMO_LEAD, proposalBody, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
+
+let env: TestStack;
+
+beforeAll(async () => {
+  env = await startTestStack();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function statusOf(id: string): Promise<string> {
+  return ((await (await env.web(`/api/proposals/${id}`)).json()) as { status: string }).status;
+}
+
+async function submit(title: string): Promise<{ id: string; request: StoredEmail }> {
+  const response = await env.web('/api/proposals', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(proposalBody({ title })),
+  });
+  const { id } = (await response.json()) as { id: string };
+  const request = await eventually('the approval request', async () => (await env.emailsTo(PMO_LEAD)).find((email) => email.subject.includes(title)));
+  return { id, request };
+}
+
+function approve(link: URL) {
+  return env.web(link.pathname, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ key: link.searchParams.get('key')!, decision: 'approve' }).toString(),
+  });
+}
+
+describe('a restart of the local stack while a workflow waits for a decision', () => {
+  it('keeps the emailed link working and completes the workflow, without a second request email', async () => {
+    const { id, request } = await submit('Survives a restart');
+    await eventually('in review', async () => ((await statusOf(id)) === 'IN_REVIEW' ? true : undefined));
+
+    env = await env.restart();
+    const response = await approve(linkFrom(request, 'approve'));
+
+    expect(response.status).toBe(200);
+    await eventually('approved', async () => ((await statusOf(id)) === 'APPROVED' ? true : undefined));
+    // The local inbox lives as long as the process, across the restart: the replayed step sent nothing.
+    expect((await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.includes('Survives a restart'))).toHaveLength(1);
+  });
+
+  it('picks up a decision recorded while the workflow was not running', async () => {
+    const { id, request } = await submit('Decided while down');
+    await eventually('in review', async () => ((await statusOf(id)) === 'IN_REVIEW' ? true : undefined));
+    // Stop the workflow runner only: the web app records the decision, but no workflow hears it.
+    await env.stack.stepFunctions.close();
+    const response = await approve(linkFrom(request, 'approve'));
+    expect(response.status).toBe(200);
+    expect(await statusOf(id)).toBe('IN_REVIEW');
+
+    env = await env.restart();
+
+    await eventually('approved after the restart', async () => ((await statusOf(id)) === 'APPROVED' ? true : undefined));
+  });
+});

@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duration } from 'aws-cdk-lib';
+import { startLocalStack, type LocalStack } from '#local/local-stack.ts';
+
+/** An email as the local SES inbox stores it. */
+export interface StoredEmail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly destination: { to: string[] };
+  readonly subject: string;
+  readonly body: { html?: string; text?: string };
+  readonly at: number;
+}
+
+/** A local stack on free ports and a throw-away data folder, with helpers for the journeys. */
+export interface TestStack {
+  readonly stack: LocalStack;
+  readonly dataDir: string;
+  /** Fetches a path of the web app. */
+  web(path: string, init?: RequestInit): Promise<Response>;
+  /** Every email sent so far. */
+  emails(): Promise<StoredEmail[]>;
+  /** Emails to one address, oldest first. */
+  emailsTo(address: string): Promise<StoredEmail[]>;
+  /** Waits until `count` emails have reached an address (emails are sent by workflow steps). */
+  waitForEmails(address: string, count: number, timeoutMs?: number): Promise<StoredEmail[]>;
+  /** Stops the stack; with `keepData`, the data folder stays for a restart. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+  /** Starts the stack again on the same ports and data, as after a restart of `npm start`. */
+  restart(): Promise<TestStack>;
+}
+
+export const PMO_LEAD = 'priya.shah@example.org';
+
+/** Polls until `probe` returns a value, or fails with `what` after the timeout. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function wrap(stack: LocalStack, dataDir: string, approvalTimeout: Duration | undefined): Promise<TestStack> {
+  const emails = async (): Promise<StoredEmail[]> => {
+    const response = await fetch(`${stack.urls.mailbox}/store`);
+    return ((await response.json()) as { emails: StoredEmail[] }).emails;
+  };
+  const emailsTo = async (address: string) =>
+    (await emails()).filter((email) => email.destination.to.some((to) => to.toLowerCase().includes(address.toLowerCase())));
+  const harness: TestStack = {
+    stack,
+    dataDir,
+    web: (path, init) => fetch(`${stack.urls.web}${path}`, { redirect: 'manual', ...init }),
+    emails,
+    emailsTo,
+    waitForEmails: (address, count, timeoutMs) =>
+      eventually(`${count} email(s) to ${address}`, async () => {
+        const found = await emailsTo(address);
+        return found.length >= count ? found : undefined;
+      }, timeoutMs),
+    stop: async (options) => {
+      await stack.close();
+      if (!options?.keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+    restart: async () => {
+      await stack.close();
+      const again = await startLocalStack({
+        dataDir,
+        ports: stack.ports,
+        runSchedules: false,
+        ...(approvalTimeout ? { approvalTimeout } : {}),
+      });
+      return wrap(again, dataDir, approvalTimeout);
+    },
+  };
+  return harness;
+}
+
+/** Starts a fresh local stack for a test file. */
+export async function startTestStack(options: { approvalTimeout?: Duration } = {}): Promise<TestStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pmo-test-'));
+  const stack = await startLocalStack({
+    dataDir,
+    ports: { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 },
+    runSchedules: false,
+    ...(options.approvalTimeout ? { approvalTimeout: options.approvalTimeout } : {}),
+  });
+  return wrap(stack, dataDir, options.approvalTimeout);
+}
+
+/** A valid proposal body; override what a test is about. */
+export function proposalBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: 'Customer portal rebuild',
+    description: 'Replace the legacy customer portal with a maintainable, accessible one.',
+    submitter: { name: 'Sam Carter', email: 'sam.carter@example.org' },
+    department: 'Engineering',
+    estimatedCost: { amount: 120000, currency: 'EUR' },
+    startDate: '2027-01-04',
+    endDate: '2027-06-30',
+    criteria: { strategicAlignment: 4, businessValue: 5, risk: 2, urgency: 3 },
+    ...overrides,
+  };
+}
+
+/** The Approve or Reject link of an approval request email. */
+export function linkFrom(email: StoredEmail, decision: 'approve' | 'reject'): URL {
+  const match = new RegExp(`${decision === 'approve' ? 'Approve' : 'Reject'}: (\\S+)`).exec(email.body.text ?? '');
+  if (!match) throw new Error(`No ${decision} link in "${email.subject}"`);
+  return new URL(match[1]!);
+}
