@@ -4,6 +4,18 @@ import { z } from 'zod';
 export const ROLES = ['pmo-lead', 'finance', 'executive'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Roles as people read them. */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  'pmo-lead': 'PMO lead',
+  finance: 'finance approver',
+  executive: 'executive sponsor',
+};
+
+/** The readable name of a role; unknown roles are shown as stored. */
+export function roleLabel(role: string): string {
+  return (ROLE_LABELS as Record<string, string>)[role] ?? role;
+}
+
 /** A person in the PMO's directory. */
 export const PersonSchema = z.object({
   email: z.email().transform((email) => email.toLowerCase()),

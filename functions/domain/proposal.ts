@@ -6,11 +6,8 @@ const CURRENCY_CODES = new Set(Intl.supportedValuesOf('currency'));
 /** The upper bound of an estimated cost: a proposal above it is a data-entry error. */
 export const MAX_ESTIMATED_COST = 1_000_000_000_000;
 
-const rating = z
-  .number({ error: 'Enter a whole number from 1 to 5' })
-  .int('Enter a whole number from 1 to 5')
-  .min(1, 'Enter a whole number from 1 to 5')
-  .max(5, 'Enter a whole number from 1 to 5');
+const RATING_MESSAGE = 'Choose a rating from 1 to 5';
+const rating = z.number({ error: RATING_MESSAGE }).int(RATING_MESSAGE).min(1, RATING_MESSAGE).max(5, RATING_MESSAGE);
 
 const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD' });
 

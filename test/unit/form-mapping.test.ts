@@ -33,7 +33,7 @@ describe('intake form mapping', () => {
 
     expect(errors.submitterEmail).toMatch(/email address/);
     expect(errors.amount).toBe('Enter an amount');
-    expect(errors.strategicAlignment).toMatch(/1 to 5/);
+    expect(errors.strategicAlignment).toMatch(/from 1 to 5/);
   });
 
   it('ignores fields the form does not have', () => {

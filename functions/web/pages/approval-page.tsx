@@ -1,4 +1,5 @@
 import type { Approval } from '#domain/approval.ts';
+import { roleLabel } from '#domain/directory.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { Proposal } from '#domain/proposal.ts';
 import { Layout, MessagePage } from './layout.tsx';
@@ -21,7 +22,7 @@ export function ApprovalPage(props: {
     <Layout title={`${props.error ? 'Error: ' : ''}Decide: ${proposal.title}`}>
       <h1>Decide on “{proposal.title}”</h1>
       <p>
-        {approval.approver.name}, your decision is requested as {approval.role} (level {approval.level}). Please decide by{' '}
+        {approval.approver.name}, your decision is requested as {roleLabel(approval.role)} (level {approval.level}). Please decide by{' '}
         {formatDateTime(approval.dueAt)}.
       </p>
       <ProposalFacts proposal={proposal} />
