@@ -25,11 +25,12 @@ export interface IntakeWorkflowOptions {
 const TIMEOUT_BACKSTOP = Duration.hours(1);
 
 /**
- * Transient failures are retried with backoff; errors named {@link PERMANENT_ERROR} (bad data,
- * missing directory entries) are not, because a retry cannot fix them.
+ * Transient failures are retried with backoff. Errors named {@link PERMANENT_ERROR} (bad data,
+ * missing directory entries) and {@link APPROVAL_EXPIRED_ERROR} (an answer, not a fault) are not:
+ * a retry cannot change them, and they must reach their Catch at once.
  */
 function withRetries<T extends sfn.TaskStateBase>(task: T): T {
-  task.addRetry({ errors: [PERMANENT_ERROR], maxAttempts: 0 });
+  task.addRetry({ errors: [PERMANENT_ERROR, APPROVAL_EXPIRED_ERROR], maxAttempts: 0 });
   task.addRetry({
     errors: [sfn.Errors.TASKS_FAILED],
     interval: Duration.seconds(1),
@@ -55,6 +56,12 @@ export function buildIntakeWorkflow(
   functions: IntakeWorkflowFunctions,
   options: IntakeWorkflowOptions,
 ): sfn.IChainable {
+  // The execution fails (and the failed-executions alarm fires) only after the failure is recorded
+  // on the proposal, or when even that is impossible.
+  const intakeFailed = new sfn.Fail(scope, 'Intake failed', {
+    error: 'IntakeFailed',
+    cause: 'A step failed; the proposal is marked FAILED unless recording that failed too.',
+  });
   const recordFailure = withRetries(
     new tasks.LambdaInvoke(scope, 'Record failure', {
       lambdaFunction: functions.recordOutcome,
@@ -66,7 +73,9 @@ export function buildIntakeWorkflow(
       resultSelector: { 'status.$': '$.Payload.status' },
       resultPath: '$.outcome',
     }),
-  ).next(new sfn.Fail(scope, 'Intake failed', { error: 'IntakeFailed', cause: 'A step failed; the proposal is marked FAILED.' }));
+  );
+  recordFailure.addCatch(intakeFailed, { errors: [sfn.Errors.ALL], resultPath: '$.recordingError' });
+  recordFailure.next(intakeFailed);
 
   const recordOutcome = withRetries(
     new tasks.LambdaInvoke(scope, 'Record outcome', {

@@ -98,6 +98,42 @@ const simpleMachine = {
   },
 };
 
+const nestedMachine = {
+  StartAt: 'Fan out',
+  States: {
+    'Fan out': {
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'Branch task',
+          States: {
+            'Branch task': {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::lambda:invoke',
+              Parameters: { FunctionName: fnArn('prepare'), Payload: { orderId: 'branch' } },
+              ResultSelector: { 'orderId.$': '$.Payload.orderId' },
+              End: true,
+            },
+          },
+        },
+      ],
+      ResultPath: '$.parallel',
+      Next: 'Each item',
+    },
+    'Each item': {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Item task',
+        States: { 'Item task': { Type: 'Task', Resource: fnArn('prepare'), End: true } },
+      },
+      ResultPath: '$.mapped',
+      End: true,
+    },
+  },
+};
+
 const unsupportedMachine = {
   StartAt: 'Send',
   States: {
@@ -121,6 +157,12 @@ let sfn: SFNClient;
 const calls: Call[] = [];
 const pendingCallbacks: Promise<unknown>[] = [];
 const machineArns: Record<string, string> = {};
+const warnings: object[] = [];
+const logger = {
+  info: () => undefined,
+  warn: (_message: string, extra?: object) => warnings.push(extra ?? {}),
+  error: (_message: string, extra?: object) => warnings.push(extra ?? {}),
+};
 
 function sfnClientFor(url: string): SFNClient {
   return new SFNClient({ endpoint: url, region: REGION, credentials, maxAttempts: 1 });
@@ -135,6 +177,7 @@ function fakeInvoker(client: () => SFNClient): LocalLambdaInvoker {
     const name = intakeKey ?? functionName.split(':function:').pop();
     switch (name) {
       case 'prepare':
+        if (body.explode === true) throw 'boom'; // not even an Error
         return { ok: true, orderId: body.orderId };
       case 'notify':
         if ((body.input as { autoApprove?: boolean } | undefined)?.autoApprove === true) {
@@ -197,7 +240,7 @@ async function start(machine: string, name: string, input: Record<string, unknow
 }
 
 function newService(invoke: LocalLambdaInvoker): LocalStepFunctions {
-  return new LocalStepFunctions({ documentClient, tableName: TABLE, region: REGION, accountId: ACCOUNT, invoke });
+  return new LocalStepFunctions({ documentClient, tableName: TABLE, region: REGION, accountId: ACCOUNT, invoke, logger });
 }
 
 beforeAll(async () => {
@@ -214,6 +257,7 @@ beforeAll(async () => {
   machineArns.callback = service.registerStateMachine('callback', callbackMachine(30));
   machineArns.shortCallback = service.registerStateMachine('short-callback', callbackMachine(1));
   machineArns.listing = service.registerStateMachine('listing', callbackMachine(30));
+  machineArns.nested = service.registerStateMachine('nested', nestedMachine);
   machineArns.unsupported = service.registerStateMachine('unsupported', unsupportedMachine);
   const intake = renderLocalStateMachines({ approvalTimeout: Duration.days(5) }).find((m) => m.name === 'pmo-intake');
   if (!intake) throw new Error('The intake workflow was not rendered');
@@ -270,6 +314,35 @@ describe('running a state machine', () => {
     ]);
     expect(events?.[0]?.timestamp).toBeInstanceOf(Date);
     expect(JSON.parse(events?.[0]?.executionStartedEventDetails?.input ?? 'null')).toEqual({ orderId: 'o-h' });
+  });
+
+  it('runs Task states nested in Parallel branches and Map item processors, and a function ARN as Resource', async () => {
+    const executionArn = await start('nested', 'nested-1', { items: [{ orderId: 'i1' }, { orderId: 'i2' }] });
+
+    const outcome = await service.waitForExecution(executionArn, 5000);
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.output).toMatchObject({
+      parallel: [{ orderId: 'branch' }],
+      mapped: [
+        { ok: true, orderId: 'i1' },
+        { ok: true, orderId: 'i2' },
+      ],
+    });
+  });
+
+  it('warns when a state machine is registered with an integration not supported locally', () => {
+    expect(warnings).toContainEqual(expect.objectContaining({ state: 'Send', resource: 'arn:aws:states:::sqs:sendMessage' }));
+  });
+
+  it('fails the execution, named after the thrown error, when a function throws and nothing catches it', async () => {
+    const executionArn = await start('simple', 'order-explodes', { explode: true });
+
+    const outcome = await service.waitForExecution(executionArn, 5000);
+
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('Error');
+    expect(JSON.parse(outcome.cause ?? '{}')).toEqual({ errorType: 'Error', errorMessage: 'boom' });
   });
 
   it('fails an execution that reaches an integration not supported locally', async () => {
