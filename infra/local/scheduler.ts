@@ -17,7 +17,18 @@ export function toCronerPattern(expression: string): string {
   if (year !== '*') throw new Error(`The local scheduler runs every year; use * for the year in ${expression}`);
   if (/[LW#]/.test(dayOfMonth + dayOfWeek)) throw new Error(`L, W and # are not supported locally: ${expression}`);
   const weekday = dayOfWeek === '?' ? '*' : dayOfWeek.replace(/\d+/g, (day) => String((Number(day) + 6) % 7));
-  return [minute, hour, dayOfMonth === '?' ? '*' : dayOfMonth, month, weekday].join(' ');
+  return [
+    explicitStepRange(minute, 59),
+    explicitStepRange(hour, 23),
+    explicitStepRange(dayOfMonth === '?' ? '*' : dayOfMonth, 31),
+    explicitStepRange(month, 12),
+    explicitStepRange(weekday, 6),
+  ].join(' ');
+}
+
+/** EventBridge writes "from 0 every 5" as `0/5`; croner wants the range spelled out: `0-59/5`. */
+function explicitStepRange(field: string, max: number): string {
+  return field.replace(/^(\d+)\/(\d+)$/, (_, start: string, step: string) => `${start}-${max}/${step}`);
 }
 
 /** Runs schedules on their cron in their time zone; each run gets the time it was due. */
