@@ -1,0 +1,118 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { FunctionKey } from '#handlers/catalogue.ts';
+
+/** Properties of {@link Alarms}. */
+export interface AlarmsProps {
+  readonly intakeStateMachine: sfn.IStateMachine;
+  /** Every product function; each gets an errors alarm. */
+  readonly functions: Record<FunctionKey, lambda.IFunction>;
+  /** The function the schedule runs every few minutes; it gets an alarm when it stops running. */
+  readonly sweeper: lambda.IFunction;
+  /**
+   * How long the sweeper may go without an invocation before the alarm fires.
+   * @default 15 minutes: three runs of its five-minute schedule
+   */
+  readonly sweeperMaxSilence?: Duration;
+  /** The public API stage; its 5xx responses raise an alarm (the web app turns exceptions into 500s). */
+  readonly webStage: apigwv2.IHttpStage;
+}
+
+/**
+ * What the operator is told about: intake executions that failed or timed out, function errors,
+ * a sweeper that stopped running, and server errors of the web API. Alarms notify an SNS topic
+ * (KMS-encrypted, TLS-only); context `alarmEmail` subscribes an address to it.
+ */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly action: actions.SnsAction;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const account = Stack.of(this).account;
+    // A customer-managed key, because CloudWatch cannot publish to a topic encrypted with the
+    // AWS-managed aws/sns key (its key policy cannot grant cloudwatch.amazonaws.com).
+    const key = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts the PMO Pipeline alarm topic',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'PMO Pipeline alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    if (typeof alarmEmail === 'string' && alarmEmail !== '') {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    }
+    this.action = new actions.SnsAction(this.topic);
+
+    const fiveMinutes = Duration.minutes(5);
+    this.add('IntakeFailed', 'An intake execution failed; its proposal is marked FAILED.', props.intakeStateMachine.metricFailed({ period: fiveMinutes }));
+    this.add('IntakeTimedOut', 'An intake execution timed out.', props.intakeStateMachine.metricTimedOut({ period: fiveMinutes }));
+    for (const [key, fn] of Object.entries(props.functions)) {
+      this.add(`${capitalise(key)}Errors`, `The ${key} function reported errors.`, fn.metricErrors({ period: fiveMinutes }));
+    }
+    this.add('WebServerErrors', 'The web API answered with 5xx responses.', props.webStage.metricServerError({ period: fiveMinutes }));
+
+    const window = props.sweeperMaxSilence ?? Duration.minutes(15);
+    this.alarms.push(
+      new cloudwatch.Alarm(this, 'SweeperNotRunning', {
+        alarmDescription: `The approval sweeper has not run for ${window.toMinutes()} minutes: overdue approvals are not expired.`,
+        metric: props.sweeper.metricInvocations({ period: window, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // No invocations means no data points at all.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+    );
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(this.action);
+    }
+  }
+
+  /** Adds an alarm that fires when `metric` (a count, summed) is at least one in a period. */
+  private add(id: string, description: string, metric: cloudwatch.IMetric): void {
+    this.alarms.push(
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

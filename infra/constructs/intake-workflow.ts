@@ -1,0 +1,116 @@
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { invokeWildcardFinding } from './nag-findings.ts';
+import { buildIntakeWorkflow, type IntakeWorkflowFunctions } from '#workflows/intake-workflow.ts';
+
+/** Default for the context value `approvalTimeoutHours`: five days. */
+export const DEFAULT_APPROVAL_TIMEOUT_HOURS = 120;
+
+/** Properties of an {@link IntakeWorkflow}. */
+export interface IntakeWorkflowProps {
+  readonly functions: IntakeWorkflowFunctions;
+  /** @default context `approvalTimeoutHours`, else {@link DEFAULT_APPROVAL_TIMEOUT_HOURS} hours */
+  readonly approvalTimeout?: Duration;
+}
+
+/**
+ * The intake workflow deployed as a Step Functions Standard state machine (Express cannot wait
+ * for a callback), rendered by the same builder the local stack runs.
+ *
+ * Its name is fixed (`<stack name>-intake`) so that its ARN can be formed without a reference to
+ * the state machine: the state machine refers to the functions, so a function that starts or
+ * resumes executions must be granted on the formed ARN, or CloudFormation sees a cycle.
+ */
+export class IntakeWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  /** Where the state machine logs its events. */
+  readonly logGroup: logs.LogGroup;
+  readonly stateMachineName: string;
+  /** The state machine's ARN, formed from its name: safe to give to the functions it calls. */
+  readonly stateMachineArn: string;
+  /** How long an approver has to decide, as rendered into the definition. */
+  readonly approvalTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: IntakeWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.approvalTimeout = props.approvalTimeout ?? approvalTimeoutFromContext(this);
+    this.stateMachineName = `${stack.stackName}-intake`;
+    if (this.stateMachineName.length > 80) {
+      throw new Error(`State machine name "${this.stateMachineName}" exceeds 80 characters; use a shorter stack name`);
+    }
+    this.stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: this.stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: this.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        buildIntakeWorkflow(this, props.functions, { approvalTimeout: this.approvalTimeout }),
+      ),
+      tracingEnabled: true,
+      logs: {
+        destination: this.logGroup,
+        level: sfn.LogLevel.ALL,
+        // Every state's input and output would include the proposal (names, e-mail addresses,
+        // free text): personal data that must not be copied into logs. ALL still records every
+        // state transition, error and cause, which is what an operator needs. (cdk-nag's SF1
+        // asks for level ALL only, so nothing needs acknowledging here.)
+        includeExecutionData: false,
+      },
+    });
+
+    Validations.of(this.stateMachine.role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'CloudWatch Logs log delivery (CreateLogDelivery, PutResourcePolicy, ...) and X-Ray trace writes do not support resource-level permissions; Step Functions requires these on "*".',
+      },
+      ...Object.values(props.functions).map((fn: lambda.IFunction) => ({
+        id: invokeWildcardFinding(fn),
+        reason: `LambdaInvoke grants lambda:InvokeFunction on ${fn.node.id} and its versions and aliases (\`<arn>:*\`); each task invokes that one function.`,
+      })),
+    );
+  }
+
+  /** Allows `grantee` to start executions (the web function, when a proposal is submitted). */
+  grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:StartExecution'],
+      resourceArns: [this.stateMachineArn],
+    });
+  }
+
+  /**
+   * Allows `grantee` to resume a waiting approval task with a decision or a failure: the web
+   * function, the approval function (when a decision was recorded before its token was bound)
+   * and the sweeper.
+   */
+  grantTaskResponse(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      resourceArns: [this.stateMachineArn],
+    });
+  }
+}
+
+/** Reads context `approvalTimeoutHours` (a number, or a string from `-c`), defaulting to 120. */
+function approvalTimeoutFromContext(scope: Construct): Duration {
+  const raw: unknown = scope.node.tryGetContext('approvalTimeoutHours') ?? DEFAULT_APPROVAL_TIMEOUT_HOURS;
+  const hours = Number(raw);
+  if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 365) {
+    throw new Error(`Context approvalTimeoutHours must be a whole number of hours (1..8760), got ${String(raw)}`);
+  }
+  return Duration.hours(hours);
+}

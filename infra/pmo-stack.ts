@@ -1,0 +1,90 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
+import { Alarms } from './constructs/alarms.ts';
+import { Email } from './constructs/email.ts';
+import { IntakeWorkflow } from './constructs/intake-workflow.ts';
+import { PmoFunction } from './constructs/pmo-function.ts';
+import { PmoTable } from './constructs/pmo-table.ts';
+import { Schedules } from './constructs/schedules.ts';
+import { WebApi } from './constructs/web-api.ts';
+
+/** Per-function settings that differ from the {@link PmoFunction} defaults. */
+const FUNCTION_SETTINGS: Partial<Record<FunctionKey, { timeout: Duration }>> = {
+  // Answers people through the API, which gives up after 30 s anyway.
+  web: { timeout: Duration.seconds(10) },
+  approvalSweeper: { timeout: Duration.minutes(2) },
+};
+
+/**
+ * PMO Pipeline on AWS: one table, the catalogued functions, the intake workflow, the public web
+ * API, e-mail, schedules and alarms. Only wiring lives here; each concern is a construct.
+ *
+ * Context: `approvalTimeoutHours`, `senderAddress`, `createSenderIdentity`, `publicBaseUrl`
+ * (when a custom domain fronts the API), `alarmEmail`.
+ */
+export class PmoStack extends Stack {
+  readonly table: PmoTable;
+  readonly functions: Record<FunctionKey, PmoFunction>;
+  readonly intakeWorkflow: IntakeWorkflow;
+  readonly webApi: WebApi;
+  readonly email: Email;
+  readonly schedules: Schedules;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.table = new PmoTable(this, 'Table');
+    this.email = new Email(this, 'Email');
+
+    this.functions = Object.fromEntries(
+      (Object.keys(FUNCTION_CATALOGUE) as FunctionKey[]).map((key) => [
+        key,
+        new PmoFunction(this, constructIdOf(key), {
+          functionKey: key,
+          environment: { TABLE_NAME: this.table.tableName },
+          ...FUNCTION_SETTINGS[key],
+        }),
+      ]),
+    ) as Record<FunctionKey, PmoFunction>;
+    const { web, scoreProposal, requestApproval, recordOutcome, approvalSweeper } = this.functions;
+    for (const fn of Object.values(this.functions)) this.table.grantItemReadWrite(fn);
+
+    this.intakeWorkflow = new IntakeWorkflow(this, 'IntakeWorkflow', {
+      functions: { scoreProposal, requestApproval, recordOutcome },
+    });
+    this.webApi = new WebApi(this, 'WebApi', { handler: web });
+
+    // The functions reach the state machine by its formed ARN, never by reference (see IntakeWorkflow).
+    web.addEnvironment('INTAKE_STATE_MACHINE_ARN', this.intakeWorkflow.stateMachineArn);
+    this.intakeWorkflow.grantStartExecution(web);
+    for (const fn of [web, requestApproval, approvalSweeper]) this.intakeWorkflow.grantTaskResponse(fn);
+
+    // Web gets no PUBLIC_BASE_URL: it derives links from the request (and the URL would be a cycle).
+    const publicBaseUrl: unknown = this.node.tryGetContext('publicBaseUrl');
+    for (const fn of [requestApproval, recordOutcome]) {
+      for (const [name, value] of Object.entries(this.email.environment)) fn.addEnvironment(name, value);
+      fn.addEnvironment('PUBLIC_BASE_URL', typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : this.webApi.url);
+      this.email.grantSend(fn);
+    }
+
+    this.schedules = new Schedules(this, 'Schedules', { targets: { approvalSweeper } });
+    this.alarms = new Alarms(this, 'Alarms', {
+      intakeStateMachine: this.intakeWorkflow.stateMachine,
+      functions: this.functions,
+      sweeper: approvalSweeper,
+      webStage: this.webApi.stage,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.webApi.url, description: 'Public URL of the intake form and approval pages' });
+    new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intakeWorkflow.stateMachineArn });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to be told about failures' });
+  }
+}
+
+/** `requestApproval` → `RequestApproval`: construct ids read like the catalogue keys. */
+function constructIdOf(key: FunctionKey): string {
+  return key.charAt(0).toUpperCase() + key.slice(1);
+}

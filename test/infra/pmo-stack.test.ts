@@ -1,0 +1,371 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
+import { SCHEDULES } from '#workflows/schedules.ts';
+import { statementsOfRole, synthesizeStack, TEST_SENDER, type SynthesizedStack } from './synth-stack.ts';
+
+/*
+ * The stack's constructs, one describe each. Synthesizing is the slow part, so the file
+ * synthesizes twice: with the defaults, and with every operator option of cdk.json's context set.
+ */
+
+const KEYS = Object.keys(FUNCTION_CATALOGUE) as FunctionKey[];
+
+interface FunctionResource {
+  Properties: {
+    Runtime: string;
+    Architectures: string[];
+    TracingConfig: { Mode: string };
+    LoggingConfig: { LogFormat: string; LogGroup: { Ref: string } };
+    Environment: { Variables: Record<string, unknown> };
+    Description: string;
+  };
+}
+
+/** The newest Node.js runtime aws-cdk-lib knows, found the way cdk-nag's rule L1 finds it. */
+function newestNodeRuntime(): string {
+  const versions = lambda.Runtime.ALL.map((runtime) => runtime.name)
+    .filter((name) => /^nodejs\d+/.test(name))
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  return versions.at(-1) as string;
+}
+
+let defaults: SynthesizedStack;
+/** Synthesized with a custom domain, an alarm address, the sender identity, and no sender default. */
+let operator: SynthesizedStack;
+beforeAll(() => {
+  defaults = synthesizeStack();
+  operator = synthesizeStack({
+    senderAddress: undefined,
+    publicBaseUrl: 'https://pmo.example.org',
+    alarmEmail: 'ops@example.org',
+    createSenderIdentity: 'true',
+  });
+});
+
+describe('table', () => {
+  it('is the only table, keyed by string pk and sk', () => {
+    defaults.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    defaults.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ]),
+    });
+  });
+
+  it('bills on demand', () => {
+    defaults.template.hasResourceProperties('AWS::DynamoDB::Table', { BillingMode: 'PAY_PER_REQUEST' });
+  });
+
+  it('has point-in-time recovery', () => {
+    defaults.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('expires items by their expiresAt attribute', () => {
+    defaults.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('is encrypted with the AWS-managed key', () => {
+    defaults.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+    });
+  });
+
+  it('is retained when the stack is deleted or the table replaced', () => {
+    defaults.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it.each(['gsi1', 'gsi2', 'gsi3'])('has the generic index %s on string keys, projecting all attributes', (index) => {
+    defaults.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: index,
+          KeySchema: [
+            { AttributeName: `${index}pk`, KeyType: 'HASH' },
+            { AttributeName: `${index}sk`, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ]),
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: `${index}pk`, AttributeType: 'S' },
+        { AttributeName: `${index}sk`, AttributeType: 'S' },
+      ]),
+    });
+  });
+});
+
+describe('functions', () => {
+  const fn = (key: FunctionKey) => defaults.template.toJSON().Resources[defaults.functionId(key)] as FunctionResource;
+
+  it('are deployed one for each catalogue entry, and nothing else is a function', () => {
+    defaults.template.resourceCountIs('AWS::Lambda::Function', KEYS.length);
+  });
+
+  describe.each(KEYS)('%s', (key) => {
+    it('runs on arm64', () => {
+      expect(fn(key).Properties.Architectures).toEqual(['arm64']);
+    });
+
+    it('runs on the newest Node.js runtime', () => {
+      expect(fn(key).Properties.Runtime).toBe(newestNodeRuntime());
+    });
+
+    it('is described as in the catalogue', () => {
+      expect(fn(key).Properties.Description).toBe(FUNCTION_CATALOGUE[key].description);
+    });
+
+    it('traces with X-Ray', () => {
+      expect(fn(key).Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    });
+
+    it('logs JSON to a log group of its own, with a retention period', () => {
+      const logging = fn(key).Properties.LoggingConfig;
+      expect(logging.LogFormat).toBe('JSON');
+      const logGroup = defaults.template.toJSON().Resources[logging.LogGroup.Ref];
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+    });
+
+    it('names its service for Powertools, enables source maps and knows the table', () => {
+      expect(fn(key).Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'pmo-pipeline',
+        NODE_OPTIONS: '--enable-source-maps',
+        TABLE_NAME: { Ref: defaults.logicalId(defaults.stack.table) },
+      });
+    });
+  });
+
+  describe('environment', () => {
+    const variables = (synthesized: SynthesizedStack, key: FunctionKey) =>
+      (synthesized.template.toJSON().Resources[synthesized.functionId(key)] as FunctionResource).Properties.Environment.Variables;
+
+    it("gives web the intake state machine's ARN, formed from its fixed name", () => {
+      expect(JSON.stringify(variables(defaults, 'web').INTAKE_STATE_MACHINE_ARN)).toContain(':stateMachine:PmoPipeline-intake');
+    });
+
+    it('gives web no public base URL: it derives links from the request', () => {
+      expect(variables(defaults, 'web')).not.toHaveProperty('PUBLIC_BASE_URL');
+    });
+
+    it.each(['requestApproval', 'recordOutcome'] as const)('gives %s the sender, the configuration set and the API URL', (key) => {
+      expect(variables(defaults, key)).toMatchObject({
+        EMAIL_FROM: { Ref: 'SenderAddress' },
+        EMAIL_CONFIGURATION_SET: { Ref: defaults.logicalId(defaults.stack.email.configurationSet) },
+      });
+      expect(JSON.stringify(variables(defaults, key).PUBLIC_BASE_URL)).toContain(defaults.logicalId(defaults.stack.webApi.httpApi));
+    });
+
+    it.each(['scoreProposal', 'approvalSweeper'] as const)('gives %s no e-mail settings', (key) => {
+      expect(variables(defaults, key)).not.toHaveProperty('EMAIL_FROM');
+    });
+
+    it.each(['requestApproval', 'recordOutcome'] as const)('links %s to context publicBaseUrl when a custom domain fronts the API', (key) => {
+      expect(variables(operator, key).PUBLIC_BASE_URL).toBe('https://pmo.example.org');
+    });
+  });
+});
+
+describe('web API', () => {
+  const accessLogFormat = () =>
+    (Object.values(defaults.template.findResources('AWS::ApiGatewayV2::Stage'))[0] as { Properties: { AccessLogSettings: { Format: string } } })
+      .Properties.AccessLogSettings.Format;
+
+  it('is an HTTP API', () => {
+    defaults.template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+  });
+
+  it('sends every request ($default) to the web function, with payload format 2.0', () => {
+    defaults.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'NONE' });
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [defaults.functionId('web'), 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('serves from an auto-deployed $default stage', () => {
+    defaults.template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true });
+  });
+
+  it('throttles the stage', () => {
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 50 },
+    });
+  });
+
+  it('writes access logs to its log group', () => {
+    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [defaults.logicalId(defaults.stack.webApi.accessLogGroup), 'Arn'] } },
+    });
+  });
+
+  it('logs each request as JSON with its route and path', () => {
+    expect(JSON.parse(accessLogFormat())).toMatchObject({ routeKey: '$context.routeKey', path: '$context.path', status: '$context.status' });
+  });
+
+  it('never logs query strings, where approval links carry their secret', () => {
+    expect(accessLogFormat()).not.toMatch(/query|\$request\.|requestUri|\$input/i);
+  });
+});
+
+describe('e-mail', () => {
+  it('has a configuration set with reputation metrics and sending enabled', () => {
+    defaults.template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SendingOptions: { SendingEnabled: true },
+    });
+  });
+
+  it('takes the sender address as a parameter, defaulting to context senderAddress', () => {
+    expect(defaults.template.toJSON().Parameters.SenderAddress).toMatchObject({ Type: 'String', Default: TEST_SENDER });
+  });
+
+  it('leaves the sender parameter without a default when no context gives one, so deploy asks for it', () => {
+    expect(operator.template.toJSON().Parameters.SenderAddress.Default).toBeUndefined();
+  });
+
+  it('creates no SES identity by default: verifying the sender is the operator’s step', () => {
+    defaults.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+  });
+
+  it('creates the sender identity, in the configuration set, when context createSenderIdentity is true', () => {
+    operator.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: { Ref: 'SenderAddress' },
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: operator.logicalId(operator.stack.email.configurationSet) } },
+    });
+  });
+});
+
+describe('schedules', () => {
+  it('deploys exactly the schedules of the shared list', () => {
+    defaults.template.resourceCountIs('AWS::Scheduler::Schedule', SCHEDULES.length);
+  });
+
+  describe.each(SCHEDULES.map((definition) => [definition.name, definition] as const))('%s', (_name, definition) => {
+    it('runs on its cron expression, in its time zone, in the stack’s schedule group', () => {
+      defaults.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: definition.name,
+        ScheduleExpression: definition.cron,
+        ScheduleExpressionTimezone: definition.timeZone,
+        GroupName: defaults.stack.schedules.group.scheduleGroupName,
+        State: 'ENABLED',
+      });
+    });
+
+    it('invokes its target function, retrying failed deliveries for up to an hour', () => {
+      defaults.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: definition.name,
+        Target: {
+          Arn: { 'Fn::GetAtt': [defaults.functionId(definition.target), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 },
+        },
+      });
+    });
+
+    it('is created after its group, which it names by a literal', () => {
+      const schedule = Object.values(defaults.template.findResources('AWS::Scheduler::Schedule', { Properties: { Name: definition.name } }))[0];
+      expect(schedule?.DependsOn).toContain(defaults.logicalId(defaults.stack.schedules.group));
+    });
+  });
+
+  it('invokes through a role only EventBridge Scheduler of this account may assume, and only for invoking the targets', () => {
+    const roleId = defaults.logicalId(defaults.stack.schedules.invokeRole);
+    const role = defaults.template.toJSON().Resources[roleId];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+      }),
+    ]);
+    const actions = statementsOfRole(defaults.template, roleId).flatMap((statement) => statement.Action);
+    expect(new Set(actions)).toEqual(new Set(['lambda:InvokeFunction']));
+  });
+});
+
+describe('alarms', () => {
+  const topicId = () => defaults.logicalId(defaults.stack.alarms.topic);
+
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])('watch intake executions: %s', (metricName) => {
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: defaults.logicalId(defaults.stack.intakeWorkflow.stateMachine) } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it.each(KEYS)('watch the errors of %s', (key) => {
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: defaults.functionId(key) } }],
+      Threshold: 1,
+    });
+  });
+
+  it('tell when the approval sweeper stops running', () => {
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: defaults.functionId('approvalSweeper') } }],
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('watch server errors of the web API', () => {
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
+  });
+
+  it('all notify the alarm topic', () => {
+    const alarms = Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions?: unknown[] } }[];
+    expect(alarms.length).toBeGreaterThanOrEqual(KEYS.length + 3);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
+  });
+
+  it('publish to a topic encrypted with a rotating customer-managed key that CloudWatch may use', () => {
+    const topic = defaults.template.toJSON().Resources[topicId()];
+    const keyId = (topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const key = defaults.template.toJSON().Resources[keyId];
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.Properties.KeyPolicy.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+      ]),
+    );
+  });
+
+  it('publish to a topic that refuses publishing without TLS', () => {
+    defaults.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('have no subscriber unless context alarmEmail names one', () => {
+    defaults.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('e-mail the address in context alarmEmail', () => {
+    operator.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+  });
+});
