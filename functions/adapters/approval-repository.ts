@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { APPROVAL_STATUSES, type Approval, type ApprovalStatus } from '#domain/approval.ts';
-import { documentClient } from './aws-clients.ts';
+import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 

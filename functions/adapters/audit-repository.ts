@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { chronological, type AuditEvent } from '#domain/audit.ts';
-import { documentClient } from './aws-clients.ts';
+import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 

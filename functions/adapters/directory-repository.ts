@@ -1,6 +1,6 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { PersonSchema, type Person, type Role } from '#domain/directory.ts';
-import { documentClient } from './aws-clients.ts';
+import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { keys, withoutKeys } from './table-keys.ts';
 

@@ -1,7 +1,8 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailMessage } from '#domain/emails.tsx';
-import { documentClient, sesClient } from './aws-clients.ts';
+import { documentClient } from './dynamodb-client.ts';
+import { sesClient } from './ses-client.ts';
 import { environment } from './environment.ts';
 import { isConditionFailure, keys, ttlAfter } from './table-keys.ts';
 

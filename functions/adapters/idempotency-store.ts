@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients.ts';
+import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { isConditionFailure, keys, ttlAfter } from './table-keys.ts';
 

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FINAL_STATUSES, ProposalSchema, type Proposal, type ProposalOutcome, type ProposalScore, type ProposalStatus } from '#domain/proposal.ts';
-import { documentClient } from './aws-clients.ts';
+import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { cursor, INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 

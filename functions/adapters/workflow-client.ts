@@ -4,7 +4,7 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { sfnClient } from './aws-clients.ts';
+import { sfnClient } from './sfn-client.ts';
 import { environment } from './environment.ts';
 
 /** Errors that mean a callback token no longer waits: the task ended, timed out or was replaced. */

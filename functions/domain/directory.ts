@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Roles the workflows resolve to people through the directory. */
 export const ROLES = ['pmo-lead', 'finance', 'executive'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** ISO 4217 codes this runtime knows; validating against them rejects typos such as "EURO". */
 const CURRENCY_CODES = new Set(Intl.supportedValuesOf('currency'));

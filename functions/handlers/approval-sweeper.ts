@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sweepApprovals, type SweepReport } from '#services/approval-service.ts';
 import { logger } from '#adapters/logger.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordOutcome, WorkflowOutcomeSchema } from '#services/outcome-service.ts';
 import { logger } from '#adapters/logger.ts';
 

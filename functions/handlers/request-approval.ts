@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '#domain/directory.ts';
 import { requestApproval } from '#services/approval-service.ts';
 import { logger } from '#adapters/logger.ts';

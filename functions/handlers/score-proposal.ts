@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { scoreProposal } from '#services/intake-service.ts';
+import * as z from 'zod';
+import { scoreProposal } from '#services/scoring-service.ts';
 import { logger } from '#adapters/logger.ts';
 
 const EventSchema = z.object({ proposalId: z.string().min(1) });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { outcomeEmail, pmoAttentionEmail } from '#domain/emails.tsx';
 import { PermanentError } from '#domain/errors.ts';

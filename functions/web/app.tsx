@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DecisionInputSchema } from '#domain/approval.ts';
 import { ProposalInputSchema, ProposalStatusSchema } from '#domain/proposal.ts';
 import { approvalRepository } from '#adapters/approval-repository.ts';

@@ -1,0 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+// One client per execution environment, reused across invocations. Each service's client has its
+// own module so that a function bundles only the clients it uses. Endpoints come from the standard
+// AWS_ENDPOINT_URL_<SERVICE> variables (how the local stack points them at its stand-ins).
+
+/** DynamoDB document client: plain JavaScript values in and out. */
+export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
