@@ -20,7 +20,7 @@ const FUNCTION_SETTINGS: Partial<Record<FunctionKey, { timeout: Duration }>> = {
  * PMO Pipeline on AWS: one table, the catalogued functions, the intake workflow, the public web
  * API, e-mail, schedules and alarms. Only wiring lives here; each concern is a construct.
  *
- * Context: `approvalTimeoutHours`, `senderAddress`, `createSenderIdentity`, `publicBaseUrl`
+ * Context: `senderAddress`, `createSenderIdentity`, `publicBaseUrl`
  * (when a custom domain fronts the API), `alarmEmail`.
  */
 export class PmoStack extends Stack {
@@ -48,11 +48,11 @@ export class PmoStack extends Stack {
         }),
       ]),
     ) as Record<FunctionKey, PmoFunction>;
-    const { web, scoreProposal, requestApproval, recordOutcome, approvalSweeper } = this.functions;
+    const { web, scoreProposal, advanceReview, requestApproval, recordOutcome, approvalSweeper } = this.functions;
     for (const fn of Object.values(this.functions)) this.table.grantItemReadWrite(fn);
 
     this.intakeWorkflow = new IntakeWorkflow(this, 'IntakeWorkflow', {
-      functions: { scoreProposal, requestApproval, recordOutcome },
+      functions: { scoreProposal, advanceReview, requestApproval, recordOutcome },
     });
     this.webApi = new WebApi(this, 'WebApi', { handler: web });
 
@@ -61,13 +61,20 @@ export class PmoStack extends Stack {
     this.intakeWorkflow.grantStartExecution(web);
     for (const fn of [web, requestApproval, approvalSweeper]) this.intakeWorkflow.grantTaskResponse(fn);
 
-    // Web gets no PUBLIC_BASE_URL: it derives links from the request (and the URL would be a cycle).
-    const publicBaseUrl: unknown = this.node.tryGetContext('publicBaseUrl');
-    for (const fn of [requestApproval, recordOutcome]) {
+    // Every function that sends e-mail sends from the one sender, through the configuration set.
+    for (const fn of [web, advanceReview, requestApproval, recordOutcome, approvalSweeper]) {
       for (const [name, value] of Object.entries(this.email.environment)) fn.addEnvironment(name, value);
-      fn.addEnvironment('PUBLIC_BASE_URL', typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : this.webApi.url);
       this.email.grantSend(fn);
     }
+    // Links in e-mail point at the custom domain (context publicBaseUrl) or else the API's own URL.
+    // Web gets PUBLIC_BASE_URL only from context: otherwise it derives the URL from the request
+    // (requestContext.domainName), since the API's URL would make web depend on its own API: a cycle.
+    const publicBaseUrl: unknown = this.node.tryGetContext('publicBaseUrl');
+    const customBaseUrl = typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined;
+    for (const fn of [advanceReview, requestApproval, recordOutcome, approvalSweeper]) {
+      fn.addEnvironment('PUBLIC_BASE_URL', customBaseUrl ?? this.webApi.url);
+    }
+    if (customBaseUrl !== undefined) web.addEnvironment('PUBLIC_BASE_URL', customBaseUrl);
 
     this.schedules = new Schedules(this, 'Schedules', { targets: { approvalSweeper } });
     this.alarms = new Alarms(this, 'Alarms', {

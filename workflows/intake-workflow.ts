@@ -3,25 +3,26 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { PERMANENT_ERROR, APPROVAL_EXPIRED_ERROR } from './workflow-errors.ts';
+import { APPROVAL_EXPIRED_ERROR, PERMANENT_ERROR } from './workflow-errors.ts';
 
 /** The Lambda functions the intake workflow calls, by role. */
 export interface IntakeWorkflowFunctions {
   readonly scoreProposal: lambda.IFunction;
+  readonly advanceReview: lambda.IFunction;
   readonly requestApproval: lambda.IFunction;
   readonly recordOutcome: lambda.IFunction;
 }
 
 /** Settings of the intake workflow that are fixed when the definition is rendered. */
 export interface IntakeWorkflowOptions {
-  /** How long an approver has to decide; the approval's deadline is computed from it. */
-  readonly approvalTimeout: Duration;
+  /**
+   * The longest an approval can wait for its deadline under the approval policy. The sweeper
+   * expires each approval at its own deadline; the callback task's timeout, an hour past this, is
+   * only a backstop for when the sweeper is not running.
+   */
+  readonly longestApprovalWait: Duration;
 }
 
-/**
- * The sweeper expires approvals at their deadline; the task's own timeout is a backstop for the
- * case where the sweeper is not running, so it fires a little later.
- */
 const TIMEOUT_BACKSTOP = Duration.hours(1);
 
 /**
@@ -42,20 +43,21 @@ function withRetries<T extends sfn.TaskStateBase>(task: T): T {
 }
 
 /**
- * Builds the intake workflow: score the proposal, wait for the PMO lead's decision (a callback
- * task), then record the outcome and tell the submitter. Every task has a Catch that leads to a
- * recorded outcome, so no execution ends without the proposal's status saying what happened.
+ * Builds the intake workflow: score the proposal, then loop over the approval levels the policy
+ * gives it (the "Advance review" task decides the next level, or the outcome), asking each level's
+ * approvers in parallel with one callback task each, and finally record the outcome and tell the
+ * submitter. Every task has a Catch that leads to a recorded outcome, so no execution ends without
+ * the proposal's status saying what happened.
  *
  * The same builder renders the deployed state machine (with real functions) and the local one
  * (with functions imported by ARN), so both runtimes execute one definition.
  *
  * Execution input: `{ "proposalId": string }`.
  */
-export function buildIntakeWorkflow(
-  scope: Construct,
-  functions: IntakeWorkflowFunctions,
-  options: IntakeWorkflowOptions,
-): sfn.IChainable {
+export function buildIntakeWorkflow(scope: Construct, functions: IntakeWorkflowFunctions, options: IntakeWorkflowOptions): sfn.IChainable {
+  const executionName = sfn.JsonPath.stringAt('$$.Execution.Name');
+  const proposalId = sfn.JsonPath.stringAt('$.proposalId');
+
   // The execution fails (and the failed-executions alarm fires) only after the failure is recorded
   // on the proposal, or when even that is impossible.
   const intakeFailed = new sfn.Fail(scope, 'Intake failed', {
@@ -66,8 +68,8 @@ export function buildIntakeWorkflow(
     new tasks.LambdaInvoke(scope, 'Record failure', {
       lambdaFunction: functions.recordOutcome,
       payload: sfn.TaskInput.fromObject({
-        proposalId: sfn.JsonPath.stringAt('$.proposalId'),
-        executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+        proposalId,
+        executionName,
         outcome: { decision: 'failed', error: sfn.JsonPath.stringAt('$.error.Error') },
       }),
       resultSelector: { 'status.$': '$.Payload.status' },
@@ -80,53 +82,82 @@ export function buildIntakeWorkflow(
   const recordOutcome = withRetries(
     new tasks.LambdaInvoke(scope, 'Record outcome', {
       lambdaFunction: functions.recordOutcome,
-      payload: sfn.TaskInput.fromObject({
-        proposalId: sfn.JsonPath.stringAt('$.proposalId'),
-        executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
-        outcome: sfn.JsonPath.objectAt('$.decision'),
-      }),
+      payload: sfn.TaskInput.fromObject({ proposalId, executionName, outcome: sfn.JsonPath.objectAt('$.progress.review.decision') }),
       resultSelector: { 'status.$': '$.Payload.status' },
       resultPath: '$.outcome',
     }),
   );
   recordOutcome.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
-
-  const markExpired = new sfn.Pass(scope, 'Approval expired', {
-    result: sfn.Result.fromObject({ decision: 'expired' }),
-    resultPath: '$.decision',
-  }).next(recordOutcome);
+  recordOutcome.next(new sfn.Succeed(scope, 'Intake complete'));
 
   const scoreProposal = withRetries(
     new tasks.LambdaInvoke(scope, 'Score proposal', {
       lambdaFunction: functions.scoreProposal,
-      payload: sfn.TaskInput.fromObject({ proposalId: sfn.JsonPath.stringAt('$.proposalId') }),
+      payload: sfn.TaskInput.fromObject({ proposalId }),
       resultSelector: { 'total.$': '$.Payload.total', 'rubricVersion.$': '$.Payload.rubricVersion' },
       resultPath: '$.score',
     }),
   );
   scoreProposal.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
+  const startReview = new sfn.Pass(scope, 'Start review', {
+    result: sfn.Result.fromObject({ review: { level: 0, done: false }, levelResults: [] }),
+    resultPath: '$.progress',
+  });
+
+  const advanceReview = withRetries(
+    new tasks.LambdaInvoke(scope, 'Advance review', {
+      lambdaFunction: functions.advanceReview,
+      payload: sfn.TaskInput.fromObject({
+        proposalId,
+        executionName,
+        completedLevel: sfn.JsonPath.numberAt('$.progress.review.level'),
+        results: sfn.JsonPath.listAt('$.progress.levelResults'),
+      }),
+      resultSelector: { 'review.$': '$.Payload' },
+      resultPath: '$.progress',
+    }),
+  );
+  advanceReview.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+
+  // One callback per approver of the level; each iteration ends with that approver's result.
   const requestApproval = withRetries(
-    new tasks.LambdaInvoke(scope, 'Request PMO approval', {
+    new tasks.LambdaInvoke(scope, 'Request approval', {
       lambdaFunction: functions.requestApproval,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({
-        proposalId: sfn.JsonPath.stringAt('$.proposalId'),
-        executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
-        level: 1,
-        role: 'pmo-lead',
-        timeoutSeconds: options.approvalTimeout.toSeconds(),
+        proposalId,
+        executionName: sfn.JsonPath.stringAt('$.executionName'),
+        request: sfn.JsonPath.objectAt('$.request'),
+        assignee: sfn.JsonPath.objectAt('$.assignee'),
         taskToken: sfn.JsonPath.taskToken,
       }),
-      taskTimeout: sfn.Timeout.duration(options.approvalTimeout.plus(TIMEOUT_BACKSTOP)),
-      resultPath: '$.decision',
+      taskTimeout: sfn.Timeout.duration(options.longestApprovalWait.plus(TIMEOUT_BACKSTOP)),
     }),
   );
-  requestApproval.addCatch(markExpired, {
-    errors: [APPROVAL_EXPIRED_ERROR, sfn.Errors.TIMEOUT],
-    resultPath: '$.error',
-  });
-  requestApproval.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+  requestApproval.addCatch(
+    new sfn.Pass(scope, 'No answer in time', { result: sfn.Result.fromObject({ decision: 'expired' }) }),
+    { errors: [APPROVAL_EXPIRED_ERROR, sfn.Errors.TIMEOUT] },
+  );
 
-  return scoreProposal.next(requestApproval).next(recordOutcome).next(new sfn.Succeed(scope, 'Intake complete'));
+  const askApprovers = new sfn.Map(scope, 'Ask level approvers', {
+    itemsPath: '$.progress.review.nextLevel.assignees',
+    itemSelector: {
+      proposalId: sfn.JsonPath.stringAt('$.proposalId'),
+      executionName,
+      request: sfn.JsonPath.objectAt('$.progress.review.nextLevel.request'),
+      assignee: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
+    },
+    maxConcurrency: 10,
+    resultPath: '$.progress.levelResults',
+  });
+  askApprovers.itemProcessor(requestApproval);
+  askApprovers.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+  askApprovers.next(advanceReview);
+
+  const reviewFinished = new sfn.Choice(scope, 'Review finished?')
+    .when(sfn.Condition.booleanEquals('$.progress.review.done', true), recordOutcome)
+    .otherwise(askApprovers);
+
+  return scoreProposal.next(startReview).next(advanceReview).next(reviewFinished);
 }

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { APPROVAL_STATUSES, type Approval, type ApprovalStatus } from '#domain/approval.ts';
+import { ApproverSpecSchema } from '#domain/approval-policy.ts';
+import { APPROVAL_STATUSES, nextActionAt, type Approval } from '#domain/approval.ts';
 import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
@@ -11,59 +12,87 @@ const StoredApprovalSchema = z.object({
   proposalId: z.string(),
   executionName: z.string(),
   level: z.number(),
-  role: z.string(),
+  levelName: z.string(),
+  slot: z.number(),
+  slotCount: z.number(),
+  quorum: z.enum(['any', 'all']),
   approver: PersonRef,
+  onBehalfOf: PersonRef.optional(),
   status: z.enum(APPROVAL_STATUSES),
   requestedAt: z.string(),
   dueAt: z.string(),
-  secretHash: z.string(),
+  remindAt: z.string().optional(),
+  remindersSent: z.number(),
+  escalateAt: z.string().optional(),
+  escalateTo: ApproverSpecSchema.optional(),
+  secretHashes: z.array(z.string()),
+  formerAssignees: z.array(z.object({ approver: PersonRef, reason: z.enum(['escalated', 'delegated']), at: z.string(), secretHashes: z.array(z.string()) })),
+  belowThreshold: z.boolean(),
   decidedAt: z.string().optional(),
   decidedBy: PersonRef.optional(),
   comment: z.string().optional(),
   notifiedAt: z.string().optional(),
+  version: z.number(),
   taskToken: z.string().optional(),
+  awaitingDelivery: z.boolean(),
 });
 
-/** An approval as stored: the domain record plus the workflow's current callback token. */
+/**
+ * An approval as stored: the domain record, the workflow's current callback token, and whether
+ * an answer (decision, expiry, withdrawal) still has to reach that workflow.
+ */
 export interface StoredApproval extends Approval {
   /** Step Functions task token; only ever sent back to Step Functions, never shown or logged. */
   readonly taskToken?: string;
+  readonly awaitingDelivery: boolean;
 }
 
-/** How long a recorded decision waits before the sweeper treats it as undelivered. */
+/** How long a recorded answer waits before the sweeper treats it as undelivered. */
 export const REDELIVERY_DELAY_MS = 2 * 60 * 1000;
 
 function toApproval(item: Record<string, unknown>): StoredApproval {
   return StoredApprovalSchema.parse(withoutKeys(item));
 }
 
-/** Approvals in the table; each decision is one conditional write out of PENDING. */
+/**
+ * The index attributes follow from the record: the sparse "open" index holds pending approvals
+ * (keyed by their next planned action) and answers not yet delivered (keyed by a retry time).
+ */
+function itemOf(approval: StoredApproval): Record<string, unknown> {
+  const open = approval.status === 'PENDING' || approval.awaitingDelivery;
+  const openAt =
+    approval.status === 'PENDING'
+      ? nextActionAt(approval)
+      : new Date(Date.parse(approval.decidedAt ?? approval.requestedAt) + REDELIVERY_DELAY_MS).toISOString();
+  return {
+    ...keys.approval(approval.id),
+    kind: 'approval',
+    ...(open ? { gsi1pk: keys.openApprovals, gsi1sk: `${openAt}#${approval.id}` } : {}),
+    gsi2pk: keys.approvalsByApprover(approval.approver.email),
+    gsi2sk: `${approval.requestedAt}#${approval.id}`,
+    gsi3pk: keys.approvalsOfProposal(approval.proposalId),
+    gsi3sk: `APPROVAL#${String(approval.level).padStart(2, '0')}#${approval.executionName}#${String(approval.slot).padStart(2, '0')}`,
+    ...approval,
+  };
+}
+
+/**
+ * Approvals in the table. Every change is a whole-record write conditional on the version read,
+ * so concurrent changes (a click, the sweeper, a replayed step) never overwrite one another: the
+ * loser re-reads and decides again.
+ */
 export const approvalRepository = {
   /**
-   * Stores a new pending approval with its callback token, unless one with this id exists.
-   * Returns the stored approval: the new one, or the existing one (with the token re-bound).
+   * Stores a new pending approval with its callback token, unless one with this id exists; then
+   * re-binds the token to the existing one. Returns the stored approval and whether it is new.
    */
   async createOrRebind(approval: Approval, taskToken: string): Promise<{ approval: StoredApproval; created: boolean }> {
+    const stored: StoredApproval = { ...approval, taskToken, awaitingDelivery: false };
     try {
       await documentClient.send(
-        new PutCommand({
-          TableName: environment.tableName,
-          Item: {
-            ...keys.approval(approval.id),
-            kind: 'approval',
-            gsi1pk: keys.openApprovals,
-            gsi1sk: `${approval.dueAt}#${approval.id}`,
-            gsi2pk: keys.approvalsByApprover(approval.approver.email),
-            gsi2sk: `${approval.requestedAt}#${approval.id}`,
-            gsi3pk: keys.approvalsOfProposal(approval.proposalId),
-            gsi3sk: `APPROVAL#${String(approval.level).padStart(2, '0')}#${approval.requestedAt}`,
-            ...approval,
-            taskToken,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+        new PutCommand({ TableName: environment.tableName, Item: itemOf(stored), ConditionExpression: 'attribute_not_exists(pk)' }),
       );
-      return { approval: { ...approval, taskToken }, created: true };
+      return { approval: stored, created: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -71,8 +100,8 @@ export const approvalRepository = {
       new UpdateCommand({
         TableName: environment.tableName,
         Key: keys.approval(approval.id),
-        UpdateExpression: 'SET taskToken = :token',
-        ExpressionAttributeValues: { ':token': taskToken },
+        UpdateExpression: 'SET taskToken = :token, version = version + :one',
+        ExpressionAttributeValues: { ':token': taskToken, ':one': 1 },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -80,98 +109,22 @@ export const approvalRepository = {
   },
 
   async get(id: string): Promise<StoredApproval | undefined> {
-    const { Item } = await documentClient.send(
-      new GetCommand({ TableName: environment.tableName, Key: keys.approval(id), ConsistentRead: true }),
-    );
+    const { Item } = await documentClient.send(new GetCommand({ TableName: environment.tableName, Key: keys.approval(id), ConsistentRead: true }));
     return Item ? toApproval(Item) : undefined;
   },
 
-  /** Replaces the link secret of an approval whose email has not gone out yet. */
-  async replaceSecret(id: string, secretHash: string): Promise<void> {
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: environment.tableName,
-        Key: keys.approval(id),
-        UpdateExpression: 'SET secretHash = :hash',
-        ConditionExpression: 'attribute_not_exists(notifiedAt)',
-        ExpressionAttributeValues: { ':hash': secretHash },
-      }),
-    );
-  },
-
-  async markNotified(id: string, now: Date): Promise<void> {
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: environment.tableName,
-        Key: keys.approval(id),
-        UpdateExpression: 'SET notifiedAt = :now',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-      }),
-    );
-  },
-
-  /** The approvals of a proposal, by level then time. */
-  async listForProposal(proposalId: string): Promise<StoredApproval[]> {
-    const { Items } = await documentClient.send(
-      new QueryCommand({
-        TableName: environment.tableName,
-        IndexName: INDEX.gsi3,
-        KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.approvalsOfProposal(proposalId), ':prefix': 'APPROVAL#' },
-      }),
-    );
-    return (Items ?? []).map(toApproval);
-  },
-
   /**
-   * Records a decision if the approval is still pending and within its deadline. The first writer
-   * wins; everyone after gets `undefined` and reads what happened instead.
+   * Writes `next` if the stored record is still at `next.version - 1`. Returns false when someone
+   * else changed the approval first.
    */
-  async recordDecision(
-    id: string,
-    decision: { status: Extract<ApprovalStatus, 'APPROVED' | 'REJECTED'>; decidedBy: { name: string; email: string }; comment?: string },
-    now: Date,
-  ): Promise<StoredApproval | undefined> {
-    try {
-      const { Attributes } = await documentClient.send(
-        new UpdateCommand({
-          TableName: environment.tableName,
-          Key: keys.approval(id),
-          // The sweeper re-delivers a decision whose workflow was not resumed; give the web request a
-          // head start before it counts as undelivered.
-          UpdateExpression:
-            'SET #status = :status, decidedAt = :now, decidedBy = :by, gsi1sk = :redeliverAt' + (decision.comment ? ', #comment = :comment' : ''),
-          ConditionExpression: '#status = :pending AND dueAt > :now',
-          ExpressionAttributeNames: { '#status': 'status', ...(decision.comment ? { '#comment': 'comment' } : {}) },
-          ExpressionAttributeValues: {
-            ':status': decision.status,
-            ':now': now.toISOString(),
-            ':by': decision.decidedBy,
-            ':redeliverAt': `${new Date(now.getTime() + REDELIVERY_DELAY_MS).toISOString()}#${id}`,
-            ':pending': 'PENDING',
-            ...(decision.comment ? { ':comment': decision.comment } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toApproval(Attributes!);
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
-  },
-
-  /** Moves a pending approval past its deadline to EXPIRED; false if it was decided meanwhile. */
-  async expire(id: string, now: Date): Promise<boolean> {
+  async save(next: StoredApproval): Promise<boolean> {
     try {
       await documentClient.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: environment.tableName,
-          Key: keys.approval(id),
-          UpdateExpression: 'SET #status = :expired, decidedAt = :now',
-          ConditionExpression: '#status = :pending AND dueAt <= :now',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING', ':now': now.toISOString() },
+          Item: itemOf(next),
+          ConditionExpression: 'version = :previous',
+          ExpressionAttributeValues: { ':previous': next.version - 1 },
         }),
       );
       return true;
@@ -181,20 +134,17 @@ export const approvalRepository = {
     }
   },
 
-  /**
-   * Takes an approval out of the sweeper's index once its workflow has its answer. Conditional on
-   * the token that was delivered, so a token re-bound meanwhile keeps the approval in view.
-   */
-  async close(id: string, deliveredToken: string): Promise<void> {
+  /** Records that the workflow waiting on `deliveredToken` has its answer. */
+  async markDelivered(id: string, deliveredToken: string): Promise<void> {
     try {
       await documentClient.send(
         new UpdateCommand({
           TableName: environment.tableName,
           Key: keys.approval(id),
-          UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+          UpdateExpression: 'SET awaitingDelivery = :false, version = version + :one REMOVE gsi1pk, gsi1sk',
           ConditionExpression: 'taskToken = :token AND #status <> :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':token': deliveredToken, ':pending': 'PENDING' },
+          ExpressionAttributeValues: { ':token': deliveredToken, ':pending': 'PENDING', ':false': false, ':one': 1 },
         }),
       );
     } catch (error) {
@@ -202,9 +152,51 @@ export const approvalRepository = {
     }
   },
 
+  /** The approvals of a proposal, by level then slot. */
+  async listForProposal(proposalId: string): Promise<StoredApproval[]> {
+    const items: StoredApproval[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await documentClient.send(
+        new QueryCommand({
+          TableName: environment.tableName,
+          IndexName: INDEX.gsi3,
+          KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.approvalsOfProposal(proposalId), ':prefix': 'APPROVAL#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(Items ?? []).map(toApproval));
+      startKey = LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  },
+
+  /** An approver's pending approvals (their queue), oldest first. */
+  async listPendingFor(approverEmail: string): Promise<StoredApproval[]> {
+    const items: StoredApproval[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await documentClient.send(
+        new QueryCommand({
+          TableName: environment.tableName,
+          IndexName: INDEX.gsi2,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          FilterExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': keys.approvalsByApprover(approverEmail), ':pending': 'PENDING' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(Items ?? []).map(toApproval));
+      startKey = LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  },
+
   /**
-   * Approvals the sweeper must act on at `now`: pending ones past their deadline and decided ones
-   * whose workflow has not been resumed, oldest first, through the sparse open-approvals index.
+   * Approvals the sweeper must act on at `now`: pending ones whose next planned action is due and
+   * answers not yet delivered, oldest first, through the sparse open-approvals index.
    */
   async listActionable(now: Date, limit: number, exclusiveStartKey?: Record<string, unknown>): Promise<{ items: StoredApproval[]; lastKey?: Record<string, unknown> }> {
     const { Items, LastEvaluatedKey } = await documentClient.send(

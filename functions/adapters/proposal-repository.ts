@@ -1,5 +1,14 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { FINAL_STATUSES, ProposalSchema, type Proposal, type ProposalOutcome, type ProposalScore, type ProposalStatus } from '#domain/proposal.ts';
+import {
+  FINAL_STATUSES,
+  ProposalSchema,
+  type Proposal,
+  type ProposalInput,
+  type ProposalOutcome,
+  type ProposalReview,
+  type ProposalScore,
+  type ProposalStatus,
+} from '#domain/proposal.ts';
 import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { cursor, INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
@@ -98,9 +107,58 @@ export const proposalRepository = {
     }
   },
 
-  /** Moves a submitted proposal to IN_REVIEW; a no-op when it is there already. */
-  async markInReview(proposal: Proposal, now: Date): Promise<boolean> {
-    return transition(proposal, 'IN_REVIEW', {}, now);
+  /** Stores the review plan and the level being decided; moves the proposal to IN_REVIEW. */
+  async saveReview(proposal: Proposal, review: ProposalReview, now: Date): Promise<boolean> {
+    return transition(proposal, 'IN_REVIEW', { review }, now);
+  },
+
+  /**
+   * Withdraws a proposal still in review. Returns false if the review had already ended (or the
+   * proposal was withdrawn before).
+   */
+  async withdraw(proposal: Proposal, outcome: ProposalOutcome, now: Date): Promise<boolean> {
+    return transition(proposal, 'WITHDRAWN', { outcome }, now);
+  },
+
+  /**
+   * Replaces a rejected proposal's content with its revision and puts it back to SUBMITTED, with
+   * score, review and outcome cleared. Conditional on REJECTED and on the revision read, so a
+   * double submit of the revise form resubmits once.
+   */
+  async resubmit(proposal: Proposal, input: ProposalInput, now: Date): Promise<Proposal | undefined> {
+    const revision = proposal.revision + 1;
+    const next: Proposal = { ...proposal, ...input, status: 'SUBMITTED', revision, updatedAt: now.toISOString() };
+    delete (next as { score?: unknown }).score;
+    delete (next as { outcome?: unknown }).outcome;
+    delete (next as { review?: unknown }).review;
+    try {
+      await documentClient.send(
+        new PutCommand({
+          TableName: environment.tableName,
+          Item: { ...keys.proposal(proposal.id), kind: 'proposal', ...indexKeys(next), ...next },
+          ConditionExpression: '#status = :rejected AND revision = :revision',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':rejected': 'REJECTED', ':revision': proposal.revision },
+        }),
+      );
+      return next;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  },
+
+  /** Adds the hash of a new submitter link secret (each email to the submitter carries its own). */
+  async addSubmitterKey(id: string, keyHash: string): Promise<void> {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: environment.tableName,
+        Key: keys.proposal(id),
+        UpdateExpression: 'SET submitterKeyHashes = list_append(if_not_exists(submitterKeyHashes, :empty), :hash)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':hash': [keyHash], ':empty': [] },
+      }),
+    );
   },
 
   /**

@@ -33,6 +33,13 @@ export const keys = {
   roleMember: (role: string, email: string) => ({ pk: `ROLE#${role}`, sk: `PERSON#${email}` }),
   rolePartition: (role: string) => `ROLE#${role}`,
 
+  delegation: (email: string) => ({ pk: `PERSON#${email}`, sk: 'DELEGATION' }),
+  /** gsi1 (sparse): delegations whose pending approvals are still to be redirected, by start. */
+  unappliedDelegations: 'DELEGATIONS#UNAPPLIED',
+
+  /** A personal access key, looked up by the hash of its secret (a hash lookup needs no constant-time compare). */
+  accessKey: (email: string, secretHash: string) => ({ pk: `PERSON#${email}`, sk: `ACCESS#${secretHash}` }),
+
   idempotency: (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' }),
   emailMarker: (key: string) => ({ pk: `EMAIL#${key}`, sk: 'EMAIL' }),
 };

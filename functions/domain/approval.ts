@@ -1,8 +1,20 @@
 import * as z from 'zod';
+import type { ApproverSpec } from './approval-policy.ts';
 import type { PersonRef } from './proposal.ts';
 
-export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED'] as const;
+export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'SUPERSEDED', 'WITHDRAWN'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** Why an approval moved from one person to another. */
+export type ReassignmentReason = 'escalated' | 'delegated';
+
+/** Someone an approval was assigned to before its current approver, and whose links now say so. */
+export interface FormerAssignee {
+  readonly approver: PersonRef;
+  readonly reason: ReassignmentReason;
+  readonly at: string;
+  readonly secretHashes: string[];
+}
 
 /** One request for one approver's decision at one level of a proposal's review. */
 export interface Approval {
@@ -10,18 +22,36 @@ export interface Approval {
   readonly proposalId: string;
   readonly executionName: string;
   readonly level: number;
-  readonly role: string;
+  readonly levelName: string;
+  /** Position of this approver in the level; with `slotCount`, names the level's other approvals. */
+  readonly slot: number;
+  readonly slotCount: number;
+  readonly quorum: 'any' | 'all';
+  /** The person who decides now. */
   readonly approver: PersonRef;
+  /** Set when the approver decides for someone else (delegation). */
+  readonly onBehalfOf?: PersonRef;
   readonly status: ApprovalStatus;
   readonly requestedAt: string;
   /** When the approval expires unless decided. */
   readonly dueAt: string;
-  readonly secretHash: string;
+  /** When the next reminder is due; absent once sent (or when none is planned). */
+  readonly remindAt?: string;
+  readonly remindersSent: number;
+  /** When the approval is handed to `escalateTo`; absent once escalated (or without a fallback). */
+  readonly escalateAt?: string;
+  readonly escalateTo?: ApproverSpec;
+  /** Hashes of the current approver's link secrets (the first email's, and each reminder's). */
+  readonly secretHashes: string[];
+  readonly formerAssignees: FormerAssignee[];
+  readonly belowThreshold: boolean;
   readonly decidedAt?: string;
   readonly decidedBy?: PersonRef;
   readonly comment?: string;
-  /** When the approver was emailed; absent until the email went out. */
+  /** When the current approver was first emailed; absent until that email went out. */
   readonly notifiedAt?: string;
+  /** Incremented by every change, for optimistic concurrency. */
+  readonly version: number;
 }
 
 /** The body of the approval page's form. */
@@ -42,42 +72,171 @@ export const DecisionInputSchema = z
   });
 export type DecisionInput = z.infer<typeof DecisionInputSchema>;
 
-/** What the workflow receives when an approver decides: the callback task's output. */
+/**
+ * What one approval's callback task returns to the workflow: a decision, or why there is none
+ * (another approver decided the level first, the deadline passed, the proposal was withdrawn).
+ */
+export type ApprovalResult = ApprovalDecision | { readonly decision: 'superseded' | 'expired' | 'withdrawn' };
+
+/** An approver's decision, as the workflow receives it. */
 export interface ApprovalDecision {
   readonly decision: 'approve' | 'reject';
   readonly approver: PersonRef;
+  readonly onBehalfOf?: PersonRef;
   readonly comment?: string;
   readonly decidedAt: string;
 }
 
 /** What a link may do with an approval right now, as the approval page shows it. */
-export type ApprovalAvailability =
+export type LinkState =
   | { readonly kind: 'open' }
-  | { readonly kind: 'decided'; readonly by: PersonRef; readonly at: string; readonly status: ApprovalStatus }
-  | { readonly kind: 'expired'; readonly at: string };
+  | { readonly kind: 'decided' }
+  | { readonly kind: 'superseded' }
+  | { readonly kind: 'reassigned'; readonly to: PersonRef; readonly reason: ReassignmentReason; readonly at: string }
+  | { readonly kind: 'expired' }
+  | { readonly kind: 'withdrawn' };
 
-/** Whether an approval can still be decided at `now`. */
-export function availabilityOf(approval: Approval, now: Date): ApprovalAvailability {
-  if (approval.status === 'APPROVED' || approval.status === 'REJECTED') {
-    return { kind: 'decided', by: approval.decidedBy ?? approval.approver, at: approval.decidedAt ?? approval.requestedAt, status: approval.status };
+/**
+ * What a link whose secret matched `matchedHash` may do at `now`. A former approver's link says
+ * who took over; the current approver's link is open until the approval is decided or over.
+ */
+export function linkStateOf(approval: Approval, matchedHash: string, now: Date): LinkState {
+  const former = approval.formerAssignees.find((assignee) => assignee.secretHashes.includes(matchedHash));
+  if (former && approval.status === 'PENDING') {
+    return { kind: 'reassigned', to: approval.approver, reason: former.reason, at: former.at };
   }
-  if (approval.status === 'EXPIRED') return { kind: 'expired', at: approval.decidedAt ?? approval.dueAt };
-  if (now.getTime() >= Date.parse(approval.dueAt)) return { kind: 'expired', at: approval.dueAt };
-  return { kind: 'open' };
+  switch (approval.status) {
+    case 'APPROVED':
+    case 'REJECTED':
+      return { kind: 'decided' };
+    case 'SUPERSEDED':
+      return { kind: 'superseded' };
+    case 'EXPIRED':
+      return { kind: 'expired' };
+    case 'WITHDRAWN':
+      return { kind: 'withdrawn' };
+    case 'PENDING':
+      return now.getTime() >= Date.parse(approval.dueAt) ? { kind: 'expired' } : { kind: 'open' };
+  }
 }
 
-/** The decision a recorded approval carries, for resuming its workflow. */
-export function decisionOf(approval: Approval): ApprovalDecision | undefined {
-  if (approval.status !== 'APPROVED' && approval.status !== 'REJECTED') return undefined;
-  return {
-    decision: approval.status === 'APPROVED' ? 'approve' : 'reject',
-    approver: approval.decidedBy ?? approval.approver,
-    ...(approval.comment ? { comment: approval.comment } : {}),
-    decidedAt: approval.decidedAt ?? approval.requestedAt,
-  };
+/** The result a recorded approval hands its workflow, if it has one. */
+export function resultOf(approval: Approval): ApprovalResult | undefined {
+  switch (approval.status) {
+    case 'APPROVED':
+    case 'REJECTED':
+      return {
+        decision: approval.status === 'APPROVED' ? 'approve' : 'reject',
+        approver: approval.decidedBy ?? approval.approver,
+        ...(approval.onBehalfOf ? { onBehalfOf: approval.onBehalfOf } : {}),
+        ...(approval.comment ? { comment: approval.comment } : {}),
+        decidedAt: approval.decidedAt ?? approval.requestedAt,
+      };
+    case 'SUPERSEDED':
+      return { decision: 'superseded' };
+    case 'WITHDRAWN':
+      return { decision: 'withdrawn' };
+    default:
+      return undefined;
+  }
 }
 
 /** The approval status a decision leads to. */
 export function statusForDecision(decision: DecisionInput['decision']): 'APPROVED' | 'REJECTED' {
   return decision === 'approve' ? 'APPROVED' : 'REJECTED';
+}
+
+/** What the sweeper must do with a pending approval at `now`, if anything. */
+export type ApprovalAction = 'expire' | 'escalate' | 'remind' | 'notify';
+
+export function dueAction(approval: Approval, now: Date): ApprovalAction | undefined {
+  if (approval.status !== 'PENDING') return undefined;
+  const at = now.getTime();
+  if (at >= Date.parse(approval.dueAt)) return 'expire';
+  if (!approval.notifiedAt && at >= Date.parse(assignedAt(approval)) + NOTIFY_RETRY_MS) return 'notify';
+  if (approval.escalateAt && approval.escalateTo && at >= Date.parse(approval.escalateAt)) return 'escalate';
+  if (approval.remindAt && at >= Date.parse(approval.remindAt)) return 'remind';
+  return undefined;
+}
+
+/** When the sweeper must next look at a pending approval: its earliest planned action. */
+export function nextActionAt(approval: Approval): string {
+  const notifyRetry = approval.notifiedAt ? undefined : new Date(Date.parse(assignedAt(approval)) + NOTIFY_RETRY_MS).toISOString();
+  const times = [approval.dueAt, approval.remindAt, approval.escalateTo ? approval.escalateAt : undefined, notifyRetry].filter(
+    (time): time is string => !!time,
+  );
+  return times.reduce((earliest, time) => (time < earliest ? time : earliest));
+}
+
+/** How one level of a review ended, from its approvals' results. */
+export type LevelOutcome =
+  | { readonly outcome: 'approved'; readonly decisions: ApprovalDecision[] }
+  | { readonly outcome: 'rejected'; readonly decision: ApprovalDecision }
+  | { readonly outcome: 'expired' }
+  | { readonly outcome: 'withdrawn' };
+
+/**
+ * Tallies a level. With quorum `any` the earliest decision decides; with `all` every approver must
+ * approve, one rejection rejects, and a missing answer expires the level. A withdrawal ends it.
+ */
+export function tallyLevel(quorum: 'any' | 'all', results: readonly ApprovalResult[]): LevelOutcome {
+  if (results.some((result) => result.decision === 'withdrawn')) return { outcome: 'withdrawn' };
+  const decisions = results
+    .filter((result): result is ApprovalDecision => result.decision === 'approve' || result.decision === 'reject')
+    .sort((a, b) => a.decidedAt.localeCompare(b.decidedAt));
+  const rejection = decisions.find((decision) => decision.decision === 'reject');
+  if (quorum === 'any') {
+    const first = decisions[0];
+    if (!first) return { outcome: 'expired' };
+    return first.decision === 'reject' ? { outcome: 'rejected', decision: first } : { outcome: 'approved', decisions: [first] };
+  }
+  if (rejection) return { outcome: 'rejected', decision: rejection };
+  if (results.some((result) => result.decision === 'expired' || result.decision === 'superseded') || decisions.length < results.length) {
+    return { outcome: 'expired' };
+  }
+  return { outcome: 'approved', decisions };
+}
+
+/** How long an assignment may stay un-notified before the sweeper sends its email again. */
+export const NOTIFY_RETRY_MS = 2 * 60 * 1000;
+
+/** When the current approver was assigned: the request, or the latest reassignment. */
+export function assignedAt(approval: Approval): string {
+  return approval.formerAssignees.at(-1)?.at ?? approval.requestedAt;
+}
+
+/** Which assignment this is: 0 for the first approver, then one more per reassignment. */
+export function assignmentNumber(approval: Approval): number {
+  return approval.formerAssignees.length;
+}
+
+/** The approval after a reminder with a fresh link; earlier links stay valid. */
+export function withReminder(approval: Approval, secretHash: string): Approval {
+  const { remindAt: _sent, ...rest } = approval;
+  return { ...rest, remindersSent: approval.remindersSent + 1, secretHashes: [...approval.secretHashes, secretHash] };
+}
+
+/**
+ * The approval handed to someone else. The previous approver's links then say who took over;
+ * the new approver gets one reminder of their own before the deadline, which does not move.
+ */
+export function reassignedTo(
+  approval: Approval,
+  to: { approver: PersonRef; onBehalfOf?: PersonRef; reason: ReassignmentReason },
+  secretHash: string,
+  now: Date,
+  reminderAfterMs: number,
+): Approval {
+  const { notifiedAt: _notified, onBehalfOf: _previous, remindAt: _remind, escalateAt, ...rest } = approval;
+  const remindAt = new Date(now.getTime() + reminderAfterMs);
+  return {
+    ...rest,
+    approver: to.approver,
+    ...(to.onBehalfOf ? { onBehalfOf: to.onBehalfOf } : {}),
+    ...(to.reason === 'delegated' && escalateAt ? { escalateAt } : {}),
+    ...(remindAt.getTime() < Date.parse(approval.dueAt) ? { remindAt: remindAt.toISOString() } : {}),
+    remindersSent: 0,
+    secretHashes: [secretHash],
+    formerAssignees: [...approval.formerAssignees, { approver: approval.approver, reason: to.reason, at: now.toISOString(), secretHashes: approval.secretHashes }],
+  };
 }

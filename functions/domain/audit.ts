@@ -2,9 +2,17 @@
 export type AuditEventType =
   | 'submitted'
   | 'scored'
+  | 'review-planned'
   | 'approval-requested'
+  | 'reminded'
+  | 'escalated'
+  | 'delegated'
   | 'decided'
+  | 'superseded'
+  | 'level-closed'
   | 'expired'
+  | 'withdrawn'
+  | 'resubmitted'
   | 'outcome-recorded'
   | 'submitter-notified'
   | 'failed';

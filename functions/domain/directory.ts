@@ -1,19 +1,21 @@
 import * as z from 'zod';
 
-/** Roles the workflows resolve to people through the directory. */
-export const ROLES = ['pmo-lead', 'finance', 'executive'] as const;
-export type Role = (typeof ROLES)[number];
+/** A role in the directory, as the approval policy names it: lower-case words joined by dashes. */
+export const RoleSchema = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/);
+export type Role = z.infer<typeof RoleSchema>;
 
-/** Roles as people read them. */
-export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+/** Roles of the default policy as people read them. */
+const ROLE_LABELS: Readonly<Record<string, string>> = {
   'pmo-lead': 'PMO lead',
+  'pmo-deputy': 'deputy PMO lead',
   finance: 'finance approver',
+  'finance-deputy': 'deputy finance approver',
   executive: 'executive sponsor',
 };
 
 /** The readable name of a role; unknown roles are shown as stored. */
 export function roleLabel(role: string): string {
-  return (ROLE_LABELS as Record<string, string>)[role] ?? role;
+  return ROLE_LABELS[role] ?? role;
 }
 
 /** A person in the PMO's directory. */
@@ -25,7 +27,7 @@ export const PersonSchema = z.object({
     .email()
     .transform((email) => email.toLowerCase())
     .optional(),
-  roles: z.array(z.enum(ROLES)).default([]),
+  roles: z.array(RoleSchema).default([]),
 });
 export type Person = z.infer<typeof PersonSchema>;
 

@@ -117,17 +117,55 @@ export interface ApprovalRequestEmailInput {
   readonly approval: Approval;
   readonly approveUrl: string;
   readonly rejectUrl: string;
+  /** A first request, or a reminder of one nobody answered yet. */
+  readonly kind: 'request' | 'reminder';
+  /** How many levels the review has, to say "level 2 of 3". */
+  readonly levelCount: number;
+  /** Where the approver can name a delegate while away. */
+  readonly delegationUrl: string;
 }
 
-/** The email asking an approver for a decision. */
+function whyYouText(approval: Approval): string {
+  const former = approval.formerAssignees.at(-1);
+  const onBehalf = approval.onBehalfOf ? ` You decide on behalf of ${approval.onBehalfOf.name}, who is out of office.` : '';
+  if (former?.reason === 'escalated') return `${former.approver.name} did not answer in time, so this approval was passed to you.${onBehalf}`;
+  return onBehalf.trim();
+}
+
+/** The email asking an approver for a decision, or reminding them of it. */
 export function approvalRequestEmail(input: ApprovalRequestEmailInput): EmailMessage {
   const { proposal, approval, approveUrl, rejectUrl } = input;
-  const subject = oneLine(`Approval needed: ${proposal.title} (${formatMoney(proposal.estimatedCost)})`);
+  const prefix = input.kind === 'reminder' ? 'Reminder: approval needed' : 'Approval needed';
+  const subject = oneLine(`${prefix}: ${proposal.title} (${formatMoney(proposal.estimatedCost)})`);
   const due = formatDateTime(approval.dueAt);
+  const stage = `Level ${approval.level} of ${input.levelCount}: ${approval.levelName}`;
+  const quorum =
+    approval.slotCount > 1
+      ? approval.quorum === 'any'
+        ? `You are one of ${approval.slotCount} approvers at this level; the first decision counts.`
+        : `All ${approval.slotCount} approvers at this level must approve.`
+      : '';
+  const why = whyYouText(approval);
+  const belowThreshold = approval.belowThreshold
+    ? `Below threshold: the score is under the PMO's floor. It was not rejected automatically; please look at the breakdown.`
+    : '';
+  const opening =
+    input.kind === 'reminder'
+      ? `A reminder: a project proposal is still waiting for your decision. Please decide by ${due}.`
+      : `A project proposal is waiting for your decision. Please decide by ${due}.`;
   const html = (
     <EmailLayout title={subject}>
       <p>Hello {approval.approver.name},</p>
-      <p>A project proposal is waiting for your decision. Please decide by {due}.</p>
+      <p>{opening}</p>
+      <p>
+        <strong>{stage}.</strong> {quorum}
+      </p>
+      {why ? <p>{why}</p> : null}
+      {belowThreshold ? (
+        <p style="border-left: 4px solid #9a6700; padding-left: 12px;">
+          <strong>{belowThreshold}</strong>
+        </p>
+      ) : null}
       <ProposalSummary proposal={proposal} />
       <p style="white-space: pre-wrap;">{proposal.description}</p>
       {proposal.score ? <ScoreTable score={proposal.score} /> : null}
@@ -140,12 +178,19 @@ export function approvalRequestEmail(input: ApprovalRequestEmailInput): EmailMes
         </a>
       </p>
       <p style="color: #555;">Each link opens a page where you confirm your decision; opening it changes nothing.</p>
+      <p style="color: #555;">
+        Away? <a href={input.delegationUrl}>Name a delegate for your out-of-office period.</a>
+      </p>
     </EmailLayout>
   ).toString();
   const text = [
     `Hello ${approval.approver.name},`,
     '',
-    `A project proposal is waiting for your decision. Please decide by ${due}.`,
+    opening,
+    '',
+    `${stage}. ${quorum}`.trim(),
+    ...(why ? ['', why] : []),
+    ...(belowThreshold ? ['', belowThreshold] : []),
     '',
     summaryText(proposal),
     '',
@@ -156,6 +201,66 @@ export function approvalRequestEmail(input: ApprovalRequestEmailInput): EmailMes
     `Reject: ${rejectUrl}`,
     '',
     'Each link opens a page where you confirm your decision; opening it changes nothing.',
+    `Away? Name a delegate for your out-of-office period: ${input.delegationUrl}`,
+  ].join('\n');
+  return { subject, html: `<!doctype html>${html}`, text };
+}
+
+/** Tells the submitter the proposal arrived, with the personal link to withdraw it. */
+export function submissionReceivedEmail(input: { readonly proposal: Proposal; readonly proposalUrl: string; readonly withdrawUrl: string }): EmailMessage {
+  const { proposal } = input;
+  const subject = oneLine(`Proposal received: ${proposal.title}`);
+  const revised = proposal.revision > 1 ? ` (revision ${proposal.revision})` : '';
+  const html = (
+    <EmailLayout title={subject}>
+      <p>Hello {proposal.submitter.name},</p>
+      <p>
+        We received your proposal <strong>{proposal.title}</strong>
+        {revised}. It will be scored and sent to its approvers; you will get an email with the decision.
+      </p>
+      <ProposalSummary proposal={proposal} />
+      <p>
+        <a href={input.proposalUrl}>Follow its progress</a>
+      </p>
+      <p style="color: #555;">
+        Changed your mind? <a href={input.withdrawUrl}>Withdraw the proposal</a> while it is in review.
+      </p>
+    </EmailLayout>
+  ).toString();
+  const text = [
+    `Hello ${proposal.submitter.name},`,
+    '',
+    `We received your proposal "${proposal.title}"${revised}. It will be scored and sent to its approvers; you will get an email with the decision.`,
+    '',
+    summaryText(proposal),
+    '',
+    `Follow its progress: ${input.proposalUrl}`,
+    `Withdraw: ${input.withdrawUrl}`,
+  ].join('\n');
+  return { subject, html: `<!doctype html>${html}`, text };
+}
+
+/** The personal link with which someone manages their out-of-office delegation. */
+export function delegationAccessEmail(input: { readonly name: string; readonly url: string; readonly validHours: number }): EmailMessage {
+  const subject = 'Your link to set an out-of-office delegate';
+  const html = (
+    <EmailLayout title={subject}>
+      <p>Hello {input.name},</p>
+      <p>Use this link to name who decides on PMO approvals for you while you are away. It works for {input.validHours} hours.</p>
+      <p>
+        <a href={input.url}>Set my out-of-office delegate</a>
+      </p>
+      <p style="color: #555;">If you did not ask for this, ignore this email; nothing changes.</p>
+    </EmailLayout>
+  ).toString();
+  const text = [
+    `Hello ${input.name},`,
+    '',
+    `Use this link to name who decides on PMO approvals for you while you are away. It works for ${input.validHours} hours.`,
+    '',
+    `Set my out-of-office delegate: ${input.url}`,
+    '',
+    'If you did not ask for this, ignore this email; nothing changes.',
   ].join('\n');
   return { subject, html: `<!doctype html>${html}`, text };
 }
@@ -164,6 +269,7 @@ const OUTCOME_HEADLINES: Record<ProposalOutcome['decision'], string> = {
   approve: 'was approved',
   reject: 'was not approved',
   expired: 'expired without a decision',
+  withdrawn: 'was withdrawn',
   failed: 'could not be processed',
 };
 
@@ -173,11 +279,14 @@ export function outcomeEmail(input: {
   readonly outcome: ProposalOutcome;
   readonly proposalUrl: string;
   readonly recipientName: string;
+  /** For a rejection: the submitter's personal link to revise and resubmit. */
+  readonly reviseUrl?: string;
 }): EmailMessage {
-  const { proposal, outcome, proposalUrl, recipientName } = input;
+  const { proposal, outcome, proposalUrl, recipientName, reviseUrl } = input;
   const headline = `Your proposal "${proposal.title}" ${OUTCOME_HEADLINES[outcome.decision]}`;
   const subject = oneLine(`Proposal ${OUTCOME_HEADLINES[outcome.decision]}: ${proposal.title}`);
-  const decidedBy = outcome.decidedBy ? `${outcome.decidedBy.name} decided on ${formatDateTime(outcome.decidedAt)}.` : '';
+  const onBehalf = outcome.onBehalfOf ? ` on behalf of ${outcome.onBehalfOf.name}` : '';
+  const decidedBy = outcome.decidedBy ? `${outcome.decidedBy.name}${onBehalf} decided on ${formatDateTime(outcome.decidedAt)}.` : '';
   const next =
     outcome.decision === 'expired'
       ? 'Nobody decided before the deadline. The PMO has been told and will follow up with you.'
@@ -194,6 +303,11 @@ export function outcomeEmail(input: {
         <blockquote style="border-left: 4px solid #ccc; margin: 0; padding-left: 12px; white-space: pre-wrap;">{outcome.comment}</blockquote>
       ) : null}
       {next ? <p>{next}</p> : null}
+      {reviseUrl ? (
+        <p>
+          You can <a href={reviseUrl}>revise the proposal and resubmit it</a>; it keeps its history and goes through review again.
+        </p>
+      ) : null}
       <ProposalSummary proposal={proposal} />
       {proposal.score ? <ScoreTable score={proposal.score} /> : null}
       <p>
@@ -207,6 +321,7 @@ export function outcomeEmail(input: {
     `${headline}. ${decidedBy}`.trim(),
     ...(outcome.comment ? ['', `Comment: ${outcome.comment}`] : []),
     ...(next ? ['', next] : []),
+    ...(reviseUrl ? ['', `Revise and resubmit: ${reviseUrl}`] : []),
     '',
     summaryText(proposal),
     ...(proposal.score ? ['', scoreText(proposal.score)] : []),

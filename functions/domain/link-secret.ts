@@ -23,9 +23,10 @@ export function linkSecretMatches(presented: string | undefined, storedHash: str
 }
 
 /**
- * The approval id for one level of one workflow execution. Deterministic, so a retried or
- * replayed "request approval" step finds the approval it already created instead of a second one.
+ * The approval id for one approver's slot in one level of one workflow execution. Deterministic,
+ * so a retried or replayed "request approval" step finds the approval it already created instead
+ * of a second one, and a level's approvals can find each other.
  */
-export function approvalIdFor(executionName: string, level: number): string {
-  return createHash('sha256').update(`${executionName}#${level}`, 'utf8').digest('base64url').slice(0, 22);
+export function approvalIdFor(executionName: string, level: number, slot: number): string {
+  return createHash('sha256').update(`${executionName}#${level}#${slot}`, 'utf8').digest('base64url').slice(0, 22);
 }

@@ -72,12 +72,12 @@ export const ProposalInputSchema = ProposalFieldsSchema.strict().superRefine((in
 export type ProposalInput = z.infer<typeof ProposalInputSchema>;
 
 /** Where a proposal is in its life. */
-export const PROPOSAL_STATUSES = ['SUBMITTED', 'IN_REVIEW', 'APPROVED', 'REJECTED', 'EXPIRED', 'FAILED'] as const;
+export const PROPOSAL_STATUSES = ['SUBMITTED', 'IN_REVIEW', 'APPROVED', 'REJECTED', 'EXPIRED', 'WITHDRAWN', 'FAILED'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 export const ProposalStatusSchema = z.enum(PROPOSAL_STATUSES);
 
 /** Statuses after which nothing more happens to a proposal. */
-export const FINAL_STATUSES: readonly ProposalStatus[] = ['APPROVED', 'REJECTED', 'EXPIRED', 'FAILED'];
+export const FINAL_STATUSES: readonly ProposalStatus[] = ['APPROVED', 'REJECTED', 'EXPIRED', 'WITHDRAWN', 'FAILED'];
 
 /** One criterion's share of a score, kept so the score can be checked by hand. */
 export interface ScoreLine {
@@ -97,13 +97,10 @@ export interface ProposalScore {
 }
 
 /** The decision that ended a review, copied onto the proposal. */
-export interface ProposalOutcome {
-  readonly decision: 'approve' | 'reject' | 'expired' | 'failed';
-  readonly decidedBy?: PersonRef;
-  readonly comment?: string;
-  readonly decidedAt: string;
-  readonly error?: string;
-}
+export type ProposalOutcome = NonNullable<Proposal['outcome']>;
+
+/** The plan of a review: the policy's levels for this proposal, and where the review stands. */
+export type ProposalReview = NonNullable<Proposal['review']>;
 
 const ScoreLineSchema = z.object({
   criterion: z.enum(['strategicAlignment', 'businessValue', 'risk', 'urgency']),
@@ -124,14 +121,30 @@ export const ProposalSchema = ProposalFieldsSchema.extend({
     .optional(),
   outcome: z
     .object({
-      decision: z.enum(['approve', 'reject', 'expired', 'failed']),
+      decision: z.enum(['approve', 'reject', 'expired', 'withdrawn', 'failed']),
       decidedBy: z.object({ name: z.string(), email: z.string() }).optional(),
+      onBehalfOf: z.object({ name: z.string(), email: z.string() }).optional(),
       comment: z.string().optional(),
       decidedAt: z.string(),
+      /** The level whose decision ended the review. */
+      level: z.number().optional(),
       error: z.string().optional(),
     })
     .optional(),
+  review: z
+    .object({
+      policyVersion: z.string(),
+      belowThreshold: z.boolean(),
+      levels: z.array(z.object({ level: z.number(), name: z.string(), quorum: z.enum(['any', 'all']) })),
+      /** The level being decided, 0 before the first is asked. */
+      currentLevel: z.number(),
+    })
+    .optional(),
   executionName: z.string().optional(),
+  /** 1 for the first submission, one more for each resubmission after a rejection. */
+  revision: z.number().default(1),
+  /** Hashes of the secrets in the submitter's withdraw and revise links. */
+  submitterKeyHashes: z.array(z.string()).default([]),
 });
 
 /** A stored proposal. */
@@ -140,7 +153,7 @@ export type Proposal = z.infer<typeof ProposalSchema>;
 /** Builds a new proposal from validated input. */
 export function newProposal(id: string, input: ProposalInput, now: Date): Proposal {
   const at = now.toISOString();
-  return { ...input, id, status: 'SUBMITTED', submittedAt: at, updatedAt: at };
+  return { ...input, id, status: 'SUBMITTED', submittedAt: at, updatedAt: at, revision: 1, submitterKeyHashes: [] };
 }
 
 /** The status a proposal ends in for a given outcome of its review. */
@@ -152,12 +165,17 @@ export function finalStatusFor(decision: ProposalOutcome['decision']): ProposalS
       return 'REJECTED';
     case 'expired':
       return 'EXPIRED';
+    case 'withdrawn':
+      return 'WITHDRAWN';
     case 'failed':
       return 'FAILED';
   }
 }
 
-/** The intake workflow's execution name for a proposal; one execution per proposal. */
-export function intakeExecutionName(proposalId: string): string {
-  return `proposal-${proposalId}`;
+/** The intake workflow's execution name for a proposal's revision: one execution per submission. */
+export function intakeExecutionName(proposalId: string, revision = 1): string {
+  return revision === 1 ? `proposal-${proposalId}` : `proposal-${proposalId}-r${revision}`;
 }
+
+/** Statuses in which the submitter may still withdraw a proposal. */
+export const WITHDRAWABLE_STATUSES: readonly ProposalStatus[] = ['SUBMITTED', 'IN_REVIEW'];

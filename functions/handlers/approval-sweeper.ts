@@ -1,14 +1,20 @@
 import * as z from 'zod';
-import { sweepApprovals, type SweepReport } from '#services/approval-service.ts';
 import { logger } from '#adapters/logger.ts';
+import { sweepApprovals } from '#services/approval-service.ts';
+import { applyStartedDelegations } from '#services/delegation-service.ts';
 
 /** The schedule passes its scheduled time, so a late or repeated run sweeps as of when it was due. */
 const EventSchema = z.object({ time: z.iso.datetime({ offset: true }).optional() }).passthrough();
 
-/** Scheduled: expires overdue approvals and re-delivers decisions that did not reach their workflow. */
-export async function handler(event: unknown): Promise<SweepReport> {
+/**
+ * Scheduled: redirects the approvals of out-of-office people whose period started, then sends due
+ * reminders, escalates, expires, and re-delivers answers that did not reach their workflow.
+ */
+export async function handler(event: unknown): Promise<{ delegated: number; expired: number; reminded: number; escalated: number; redelivered: number }> {
   const { time } = EventSchema.parse(event ?? {});
-  const report = await sweepApprovals(time ? new Date(time) : new Date());
-  logger.info('Approvals swept', { ...report });
-  return report;
+  const now = time ? new Date(time) : new Date();
+  const delegated = await applyStartedDelegations(now);
+  const report = await sweepApprovals(now);
+  logger.info('Approvals swept', { delegated, ...report });
+  return { delegated, ...report };
 }

@@ -12,6 +12,10 @@ export const FUNCTION_CATALOGUE = {
     entry: 'functions/handlers/score-proposal.ts',
     description: 'Intake workflow: scores a proposal against the rubric.',
   },
+  advanceReview: {
+    entry: 'functions/handlers/advance-review.ts',
+    description: 'Intake workflow: routes a proposal through the approval policy, level by level.',
+  },
   requestApproval: {
     entry: 'functions/handlers/request-approval.ts',
     description: 'Intake workflow: creates an approval, binds the callback token and emails the approver.',
@@ -22,7 +26,7 @@ export const FUNCTION_CATALOGUE = {
   },
   approvalSweeper: {
     entry: 'functions/handlers/approval-sweeper.ts',
-    description: 'Scheduled: expires overdue approvals and resumes workflows whose decision was not delivered.',
+    description: 'Scheduled: reminds, escalates, redirects to delegates, expires, and re-delivers undelivered answers.',
   },
 } as const;
 

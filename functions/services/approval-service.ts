@@ -1,74 +1,123 @@
+import type { ApproverSpec } from '#domain/approval-policy.ts';
 import {
-  availabilityOf,
-  decisionOf,
+  assignmentNumber,
+  dueAction,
+  linkStateOf,
+  reassignedTo,
+  resultOf,
   statusForDecision,
+  withReminder,
   type Approval,
   type ApprovalDecision,
   type DecisionInput,
+  type LinkState,
+  type ReassignmentReason,
 } from '#domain/approval.ts';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
-import type { Role } from '#domain/directory.ts';
 import { approvalRequestEmail } from '#domain/emails.tsx';
 import { PermanentError } from '#domain/errors.ts';
 import { approvalIdFor, createLinkSecret, linkSecretMatches } from '#domain/link-secret.ts';
-import type { Proposal } from '#domain/proposal.ts';
+import type { PersonRef, Proposal } from '#domain/proposal.ts';
+import { approvalPolicy } from '#adapters/approval-policy-source.ts';
 import { approvalRepository, type StoredApproval } from '#adapters/approval-repository.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
-import { logger } from '#adapters/logger.ts';
-import { directoryRepository } from '#adapters/directory-repository.ts';
 import { sendEmailOnce } from '#adapters/email-sender.ts';
-import { environment } from '#adapters/environment.ts';
+import { logger } from '#adapters/logger.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { workflowClient } from '#adapters/workflow-client.ts';
 import { APPROVAL_EXPIRED_ERROR } from '#workflows/workflow-errors.ts';
+import { assigneeFor, peopleFor, type Assignee } from './assignees.ts';
+import { approvalLink, delegationRequestUrl } from './links.ts';
+import type { LevelAssignee, LevelRequest } from './review-service.ts';
 
-/** What the workflow's "request approval" task sends. */
+const HOUR_MS = 3600 * 1000;
+
+/** What the workflow's "Request approval" task sends, once per approver of a level. */
 export interface ApprovalRequest {
   readonly proposalId: string;
   readonly executionName: string;
-  readonly level: number;
-  readonly role: Role;
-  readonly timeoutSeconds: number;
+  readonly request: LevelRequest;
+  readonly assignee: LevelAssignee;
   readonly taskToken: string;
 }
 
-/** The link to an approval page; the secret travels in the query string of the emailed link only. */
-export function approvalLink(approvalId: string, secret: string, decision: 'approve' | 'reject'): string {
-  const query = new URLSearchParams({ key: secret, decision });
-  return `${environment.publicBaseUrl}/approvals/${encodeURIComponent(approvalId)}?${query.toString()}`;
+/**
+ * Reads an approval, lets `change` derive the next state, and writes it if nobody changed the
+ * approval meanwhile; on a conflict it starts again from a fresh read. `change` returns undefined
+ * to leave the approval as it is.
+ */
+async function updateApproval(id: string, change: (current: StoredApproval) => StoredApproval | undefined): Promise<{ before: StoredApproval; after?: StoredApproval } | undefined> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const current = await approvalRepository.get(id);
+    if (!current) return undefined;
+    const next = change(current);
+    if (!next) return { before: current };
+    const versioned = { ...next, version: current.version + 1 };
+    if (await approvalRepository.save(versioned)) return { before: current, after: versioned };
+  }
+  throw new Error(`Approval ${id} kept changing under a write; try again`);
+}
+
+function levelCountOf(proposal: Proposal): number {
+  return proposal.review?.levels.length ?? 1;
+}
+
+/** Sends the current approver the request (or a reminder) with links carrying `secret`. */
+async function emailApprover(approval: Approval, proposal: Proposal, secret: string, kind: 'request' | 'reminder', dedupeKey: string, now: Date): Promise<boolean> {
+  const message = approvalRequestEmail({
+    proposal,
+    approval,
+    approveUrl: approvalLink(approval.id, secret, 'approve'),
+    rejectUrl: approvalLink(approval.id, secret, 'reject'),
+    kind,
+    levelCount: levelCountOf(proposal),
+    delegationUrl: delegationRequestUrl(),
+  });
+  return sendEmailOnce(dedupeKey, approval.approver, message, now);
 }
 
 /**
- * Creates the approval for (execution, level), binds the workflow's callback token to it and emails
- * the approver. Safe to run again for the same request: the approval is found, the new token
- * replaces the old one, no second email goes out, and an answer already recorded is delivered at once.
+ * Creates the approval for (execution, level, slot), binds the workflow's callback token to it and
+ * emails the approver. Safe to run again: the approval is found, the new token replaces the old,
+ * no second email goes out, and an answer already recorded is handed to the workflow at once.
  */
-export async function requestApproval(request: ApprovalRequest, now: Date): Promise<void> {
-  const proposal = await proposalRepository.get(request.proposalId);
-  if (!proposal) throw new PermanentError(`Proposal ${request.proposalId} does not exist`);
-  const [approver] = await directoryRepository.peopleInRole(request.role);
-  if (!approver) throw new PermanentError(`Nobody in the directory holds the role ${request.role}`);
-
+export async function requestApproval(input: ApprovalRequest, now: Date): Promise<void> {
+  const proposal = await proposalRepository.get(input.proposalId);
+  if (!proposal) throw new PermanentError(`Proposal ${input.proposalId} does not exist`);
+  const { request, assignee } = input;
   const { secret, hash } = createLinkSecret();
+  const at = now.getTime();
+  const dueAt = at + request.timeoutSeconds * 1000;
+  const remindAt = at + request.reminderAfterSeconds * 1000;
+  const escalateAt = request.escalateAfterSeconds ? at + request.escalateAfterSeconds * 1000 : undefined;
   const candidate: Approval = {
-    id: approvalIdFor(request.executionName, request.level),
+    id: approvalIdFor(input.executionName, request.level, assignee.slot),
     proposalId: proposal.id,
-    executionName: request.executionName,
+    executionName: input.executionName,
     level: request.level,
-    role: request.role,
-    approver: { name: approver.name, email: approver.email },
-    status: 'PENDING',
+    levelName: request.levelName,
+    slot: assignee.slot,
+    slotCount: request.slotCount,
+    quorum: request.quorum,
+    approver: assignee.approver,
+    ...(assignee.onBehalfOf ? { onBehalfOf: assignee.onBehalfOf } : {}),
+    status: proposal.status === 'WITHDRAWN' ? 'WITHDRAWN' : 'PENDING',
     requestedAt: now.toISOString(),
-    dueAt: new Date(now.getTime() + request.timeoutSeconds * 1000).toISOString(),
-    secretHash: hash,
+    dueAt: new Date(dueAt).toISOString(),
+    ...(remindAt < dueAt ? { remindAt: new Date(remindAt).toISOString() } : {}),
+    remindersSent: 0,
+    ...(escalateAt && request.escalateTo && escalateAt < dueAt ? { escalateAt: new Date(escalateAt).toISOString(), escalateTo: request.escalateTo } : {}),
+    secretHashes: [hash],
+    formerAssignees: [],
+    belowThreshold: request.belowThreshold,
+    version: 1,
   };
-  const { approval, created } = await approvalRepository.createOrRebind(candidate, request.taskToken);
+  const { approval, created } = await approvalRepository.createOrRebind(candidate, input.taskToken);
 
   if (approval.status !== 'PENDING') {
-    await deliverAnswer(approval, request.taskToken);
+    await deliverAnswer(approval, input.taskToken);
     return;
   }
-  if (proposal.status === 'SUBMITTED') await proposalRepository.markInReview(proposal, now);
   if (created) {
     await auditRepository.append({
       subjectId: proposal.id,
@@ -76,48 +125,86 @@ export async function requestApproval(request: ApprovalRequest, now: Date): Prom
       type: 'approval-requested',
       at: approval.requestedAt,
       actor: SYSTEM_ACTOR,
-      summary: `Approval requested from ${approval.approver.name} (level ${approval.level}, ${approval.role})`,
+      summary: `Approval requested from ${describeAssignee(approval)} (level ${approval.level}, ${approval.levelName})`,
       details: { approvalId: approval.id, level: approval.level, approver: approval.approver.email, dueAt: approval.dueAt },
     });
   }
   if (approval.notifiedAt) return;
-  // The email has not gone out (first run, or a run that stopped before sending): the secret of
-  // this run becomes the approval's, because the one stored before was never shown to anyone.
-  if (!created) await approvalRepository.replaceSecret(approval.id, hash);
-  const message = approvalRequestEmail({
-    proposal,
-    approval,
-    approveUrl: approvalLink(approval.id, secret, 'approve'),
-    rejectUrl: approvalLink(approval.id, secret, 'reject'),
-  });
-  await sendEmailOnce(`approval-request#${approval.id}`, approval.approver, message, now);
-  await approvalRepository.markNotified(approval.id, now);
+  await notifyCurrentApprover(approval, proposal, created ? { secret, hash } : undefined, now);
 }
 
-/** Hands a recorded answer (decision or expiry) to the workflow waiting on `taskToken`. */
+/**
+ * Emails the current approver their request. A secret not yet shown to anyone is replaced by a
+ * fresh one (the stored hashes of an un-notified assignment were never sent).
+ */
+async function notifyCurrentApprover(approval: StoredApproval, proposal: Proposal, fresh: { secret: string; hash: string } | undefined, now: Date): Promise<void> {
+  let secret = fresh?.secret;
+  if (!fresh) {
+    const generated = createLinkSecret();
+    const replaced = await updateApproval(approval.id, (current) =>
+      current.status === 'PENDING' && !current.notifiedAt ? { ...current, secretHashes: [generated.hash] } : undefined,
+    );
+    if (!replaced?.after) return;
+    secret = generated.secret;
+  }
+  await emailApprover(approval, proposal, secret!, 'request', `approval-request#${approval.id}#${assignmentNumber(approval)}`, now);
+  await updateApproval(approval.id, (current) => (current.notifiedAt ? undefined : { ...current, notifiedAt: now.toISOString() }));
+}
+
+function describeAssignee(approval: Pick<Approval, 'approver' | 'onBehalfOf'>): string {
+  return approval.onBehalfOf ? `${approval.approver.name} on behalf of ${approval.onBehalfOf.name}` : approval.approver.name;
+}
+
+/** Hands a recorded answer (decision, supersession, withdrawal or expiry) to the workflow waiting on `taskToken`. */
 async function deliverAnswer(approval: StoredApproval, taskToken: string): Promise<'delivered' | 'stale-token'> {
-  const decision = decisionOf(approval);
-  const result = decision
-    ? await workflowClient.succeed(taskToken, decision)
+  const result = resultOf(approval);
+  const delivery = result
+    ? await workflowClient.succeed(taskToken, result)
     : await workflowClient.fail(taskToken, APPROVAL_EXPIRED_ERROR, `Approval ${approval.id} passed its deadline`);
-  if (result === 'delivered') await approvalRepository.close(approval.id, taskToken);
-  return result;
+  if (delivery === 'delivered') await approvalRepository.markDelivered(approval.id, taskToken);
+  return delivery;
+}
+
+/** Delivers an answer, trying the current token once more if the one read was replaced meanwhile. */
+async function resumeWorkflow(answered: StoredApproval): Promise<void> {
+  if (!answered.taskToken) return;
+  if ((await deliverAnswer(answered, answered.taskToken)) === 'stale-token') {
+    const current = await approvalRepository.get(answered.id);
+    if (current?.taskToken && current.taskToken !== answered.taskToken) await deliverAnswer(current, current.taskToken);
+  }
+}
+
+/** Resumes the workflow, leaving undelivered answers to the sweeper rather than failing the caller. */
+async function resumeOrLeaveToSweeper(answered: StoredApproval): Promise<void> {
+  try {
+    await resumeWorkflow(answered);
+  } catch (error) {
+    logger.warn('Answer recorded but the workflow was not resumed; the sweeper will retry', { proposalId: answered.proposalId, error });
+  }
+}
+
+/** The hash among an approval's (current and former) link secrets that `secret` matches. */
+function matchingHash(approval: Approval, secret: string | undefined): string | undefined {
+  const hashes = [...approval.secretHashes, ...approval.formerAssignees.flatMap((assignee) => assignee.secretHashes)];
+  return hashes.find((hash) => linkSecretMatches(secret, hash));
 }
 
 /** What an approval link leads to. */
 export type ApprovalView =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'forbidden' }
-  | { readonly kind: 'open' | 'decided' | 'expired'; readonly approval: StoredApproval; readonly proposal: Proposal };
+  | { readonly kind: LinkState['kind']; readonly state: LinkState; readonly approval: StoredApproval; readonly proposal: Proposal };
 
 /** Looks up an approval for a link; changes nothing. */
 export async function viewApproval(approvalId: string, secret: string | undefined, now: Date): Promise<ApprovalView> {
   const approval = await approvalRepository.get(approvalId);
   if (!approval) return { kind: 'not-found' };
-  if (!linkSecretMatches(secret, approval.secretHash)) return { kind: 'forbidden' };
+  const hash = matchingHash(approval, secret);
+  if (!hash) return { kind: 'forbidden' };
   const proposal = await proposalRepository.get(approval.proposalId);
   if (!proposal) return { kind: 'not-found' };
-  return { kind: availabilityOf(approval, now).kind, approval, proposal };
+  const state = linkStateOf(approval, hash, now);
+  return { kind: state.kind, state, approval, proposal };
 }
 
 /** What happened to a decision posted from an approval page. */
@@ -126,71 +213,153 @@ export type DecisionResult =
   | { readonly kind: 'recorded'; readonly approval: StoredApproval; readonly proposal: Proposal; readonly decision: ApprovalDecision };
 
 /**
- * Records an approver's decision (the first one wins) and resumes the workflow. If resuming fails
- * because the token was replaced meanwhile, the current token is tried; anything still undelivered
- * is picked up by the sweeper, so a recorded decision always reaches its workflow.
+ * Records an approver's decision (the first write wins), closes the level's other approvals when
+ * the quorum makes them moot, and resumes the workflow. An answer that cannot be delivered now is
+ * re-delivered by the sweeper, so a recorded decision always reaches its workflow.
  */
 export async function decide(approvalId: string, secret: string | undefined, input: DecisionInput, now: Date): Promise<DecisionResult> {
   const view = await viewApproval(approvalId, secret, now);
   if (view.kind !== 'open') return view;
-  const decided = await approvalRepository.recordDecision(
-    approvalId,
-    { status: statusForDecision(input.decision), decidedBy: view.approval.approver, ...(input.comment ? { comment: input.comment } : {}) },
-    now,
+  const hash = matchingHash(view.approval, secret)!;
+  const update = await updateApproval(approvalId, (current) =>
+    linkStateOf(current, hash, now).kind === 'open'
+      ? {
+          ...current,
+          status: statusForDecision(input.decision),
+          decidedAt: now.toISOString(),
+          decidedBy: current.approver,
+          ...(input.comment ? { comment: input.comment } : {}),
+          awaitingDelivery: true,
+        }
+      : undefined,
   );
-  if (!decided) return viewApproval(approvalId, secret, now);
-  const decision = decisionOf(decided)!;
+  if (!update?.after) return viewApproval(approvalId, secret, now);
+  const decided = update.after;
+  const decision = resultOf(decided) as ApprovalDecision;
   await auditRepository.append({
     subjectId: decided.proposalId,
     eventId: `decided#${decided.id}`,
     type: 'decided',
     at: decision.decidedAt,
     actor: decided.approver.email,
-    summary: `${input.decision === 'approve' ? 'Approved' : 'Rejected'} by ${decided.approver.name} (level ${decided.level})`,
-    details: { approvalId: decided.id, decision: input.decision, ...(decision.comment ? { comment: decision.comment } : {}) },
+    summary: `${input.decision === 'approve' ? 'Approved' : 'Rejected'} by ${describeAssignee(decided)} (level ${decided.level}, ${decided.levelName})`,
+    details: {
+      approvalId: decided.id,
+      decision: input.decision,
+      ...(decided.onBehalfOf ? { onBehalfOf: decided.onBehalfOf.email } : {}),
+      ...(decision.comment ? { comment: decision.comment } : {}),
+    },
   });
-  try {
-    await resumeWorkflow(decided);
-  } catch (error) {
-    // The decision is recorded; the sweeper re-delivers it, so the approver is not asked again.
-    logger.warn('Decision recorded but the workflow was not resumed; the sweeper will retry', { proposalId: decided.proposalId, error });
-  }
+  const settlesLevel = decided.quorum === 'any' || input.decision === 'reject';
+  const superseded = settlesLevel ? await supersedeSiblings(decided, now) : [];
+  for (const answered of [decided, ...superseded]) await resumeOrLeaveToSweeper(answered);
   return { kind: 'recorded', approval: decided, proposal: view.proposal, decision };
 }
 
-async function resumeWorkflow(decided: StoredApproval): Promise<void> {
-  if (!decided.taskToken) return;
-  const first = await deliverAnswer(decided, decided.taskToken);
-  if (first === 'stale-token') {
-    // The workflow may have re-bound its token (a retried or replayed step) since we read it.
-    const current = await approvalRepository.get(decided.id);
-    if (current?.taskToken && current.taskToken !== decided.taskToken) await deliverAnswer(current, current.taskToken);
+/** Closes the other pending approvals of a level whose outcome a decision has settled. */
+async function supersedeSiblings(decided: StoredApproval, now: Date): Promise<StoredApproval[]> {
+  const superseded: StoredApproval[] = [];
+  for (let slot = 0; slot < decided.slotCount; slot += 1) {
+    if (slot === decided.slot) continue;
+    const update = await updateApproval(approvalIdFor(decided.executionName, decided.level, slot), (current) =>
+      current.status === 'PENDING' ? { ...current, status: 'SUPERSEDED', decidedAt: now.toISOString(), awaitingDelivery: true } : undefined,
+    );
+    if (!update?.after) continue;
+    superseded.push(update.after);
+    await auditRepository.append({
+      subjectId: decided.proposalId,
+      eventId: `superseded#${update.after.id}`,
+      type: 'superseded',
+      at: now.toISOString(),
+      actor: SYSTEM_ACTOR,
+      summary: `${update.after.approver.name} no longer needs to decide: ${decided.approver.name} settled level ${decided.level}`,
+    });
   }
+  return superseded;
+}
+
+/** Withdraws every pending approval of a proposal and tells their workflow. */
+export async function withdrawApprovals(proposalId: string, now: Date): Promise<void> {
+  for (const approval of await approvalRepository.listForProposal(proposalId)) {
+    const update = await updateApproval(approval.id, (current) =>
+      current.status === 'PENDING' ? { ...current, status: 'WITHDRAWN', decidedAt: now.toISOString(), awaitingDelivery: true } : undefined,
+    );
+    if (update?.after) await resumeOrLeaveToSweeper(update.after);
+  }
+}
+
+/**
+ * Hands a pending approval to someone else: the escalation target, or an out-of-office delegate.
+ * The workflow keeps waiting on the same approval (one execution, one decision); the former
+ * approver's links answer "reassigned".
+ */
+async function reassign(approval: StoredApproval, to: Assignee, reason: ReassignmentReason, now: Date): Promise<boolean> {
+  const { secret, hash } = createLinkSecret();
+  const update = await updateApproval(approval.id, (current) =>
+    current.status === 'PENDING' && current.approver.email === approval.approver.email
+      ? { ...current, ...reassignedTo(current, { ...to, reason }, hash, now, approvalPolicy.reminderAfterHours * HOUR_MS) }
+      : undefined,
+  );
+  if (!update?.after) return false;
+  const moved = update.after;
+  await auditRepository.append({
+    subjectId: moved.proposalId,
+    eventId: `${reason}#${moved.id}#${assignmentNumber(moved)}`,
+    type: reason,
+    at: now.toISOString(),
+    actor: SYSTEM_ACTOR,
+    summary:
+      reason === 'escalated'
+        ? `Escalated from ${approval.approver.name} to ${describeAssignee(moved)} (level ${moved.level}): no answer in time`
+        : `Redirected from ${approval.approver.name} to ${moved.approver.name}, who decides on their behalf while they are away (level ${moved.level})`,
+    details: { approvalId: moved.id, from: approval.approver.email, to: moved.approver.email },
+  });
+  const proposal = await proposalRepository.get(moved.proposalId);
+  if (proposal) {
+    await emailApprover(moved, proposal, secret, 'request', `approval-request#${moved.id}#${assignmentNumber(moved)}`, now);
+    await updateApproval(moved.id, (current) => (current.notifiedAt || current.approver.email !== moved.approver.email ? undefined : { ...current, notifiedAt: now.toISOString() }));
+  }
+  return true;
+}
+
+/** Redirects a person's pending approvals to their delegate (an out-of-office period started). */
+export async function redirectPendingApprovals(person: PersonRef, delegate: PersonRef, now: Date): Promise<number> {
+  let redirected = 0;
+  for (const approval of await approvalRepository.listPendingFor(person.email)) {
+    if (await reassign(approval, { approver: delegate, onBehalfOf: approval.onBehalfOf ?? person }, 'delegated', now)) redirected += 1;
+  }
+  return redirected;
+}
+
+async function escalationTarget(spec: ApproverSpec, current: PersonRef, now: Date): Promise<Assignee | undefined> {
+  const candidates = (await peopleFor(spec)).filter((person) => person.email !== current.email);
+  return candidates[0] ? assigneeFor(candidates[0], now) : undefined;
 }
 
 /** What one sweep did. */
 export interface SweepReport {
   readonly expired: number;
+  readonly reminded: number;
+  readonly escalated: number;
   readonly redelivered: number;
 }
 
 const SWEEP_PAGE_SIZE = 50;
 
 /**
- * The scheduled sweep: expires pending approvals past their deadline and re-delivers decisions
- * whose workflow was not resumed. Reads only the sparse index of open approvals up to `now`.
+ * The scheduled sweep over the sparse index of open approvals, up to `now`: sends due reminders
+ * (once per approval and round, however often it runs), escalates unanswered approvals, expires
+ * those past their deadline, and re-delivers answers whose workflow was not resumed.
  */
 export async function sweepApprovals(now: Date): Promise<SweepReport> {
-  let expired = 0;
-  let redelivered = 0;
+  const report = { expired: 0, reminded: 0, escalated: 0, redelivered: 0 };
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await approvalRepository.listActionable(now, SWEEP_PAGE_SIZE, startKey);
     for (const approval of page.items) {
       try {
         const outcome = await sweepOne(approval, now);
-        if (outcome === 'expired') expired += 1;
-        if (outcome === 'redelivered') redelivered += 1;
+        if (outcome) report[outcome] += 1;
       } catch (error) {
         // One approval's trouble must not hold up the others; it stays open for the next sweep.
         logger.error('Sweeping an approval failed', { approvalId: approval.id, error });
@@ -198,30 +367,77 @@ export async function sweepApprovals(now: Date): Promise<SweepReport> {
     }
     startKey = page.lastKey;
   } while (startKey);
-  return { expired, redelivered };
+  return report;
 }
 
-async function sweepOne(approval: StoredApproval, now: Date): Promise<'expired' | 'redelivered' | 'nothing'> {
-  if (approval.status === 'PENDING') {
-    if (!(await approvalRepository.expire(approval.id, now))) return 'nothing';
-    await auditRepository.append({
-      subjectId: approval.proposalId,
-      eventId: `expired#${approval.id}`,
-      type: 'expired',
-      at: now.toISOString(),
-      actor: SYSTEM_ACTOR,
-      summary: `${approval.approver.name} did not decide by the deadline (level ${approval.level})`,
-      details: { approvalId: approval.id, dueAt: approval.dueAt },
-    });
-    const current = await approvalRepository.get(approval.id);
-    if (current?.taskToken) await deliverAnswer(current, current.taskToken);
-    return 'expired';
+async function sweepOne(approval: StoredApproval, now: Date): Promise<keyof SweepReport | undefined> {
+  if (approval.status !== 'PENDING') {
+    if (!approval.awaitingDelivery || !approval.taskToken) return undefined;
+    const result = await deliverAnswer(approval, approval.taskToken);
+    // A stale token: the workflow moved on, or a replay re-binds it (and then delivers itself).
+    if (result === 'stale-token') return undefined;
+    return 'redelivered';
   }
-  if (!approval.taskToken) return 'nothing';
-  const result = await deliverAnswer(approval, approval.taskToken);
-  if (result === 'delivered') return 'redelivered';
-  // A stale token means the workflow already moved on, or will be re-bound by a replay (the close
-  // is conditional on this token, so a re-bound approval stays open).
-  await approvalRepository.close(approval.id, approval.taskToken);
-  return 'nothing';
+  switch (dueAction(approval, now)) {
+    case 'expire': {
+      const update = await updateApproval(approval.id, (current) =>
+        dueAction(current, now) === 'expire' ? { ...current, status: 'EXPIRED', decidedAt: now.toISOString(), awaitingDelivery: true } : undefined,
+      );
+      if (!update?.after) return undefined;
+      await auditRepository.append({
+        subjectId: approval.proposalId,
+        eventId: `expired#${approval.id}`,
+        type: 'expired',
+        at: now.toISOString(),
+        actor: SYSTEM_ACTOR,
+        summary: `${approval.approver.name} did not decide by the deadline (level ${approval.level})`,
+        details: { approvalId: approval.id, dueAt: approval.dueAt },
+      });
+      await resumeOrLeaveToSweeper(update.after);
+      return 'expired';
+    }
+    case 'remind': {
+      const { secret, hash } = createLinkSecret();
+      const round = approval.remindersSent;
+      const update = await updateApproval(approval.id, (current) =>
+        dueAction(current, now) === 'remind' && current.remindersSent === round ? withReminder(current, hash) as StoredApproval : undefined,
+      );
+      if (!update?.after) return undefined;
+      const proposal = await proposalRepository.get(approval.proposalId);
+      if (!proposal) return undefined;
+      const sent = await emailApprover(update.after, proposal, secret, 'reminder', `reminder#${approval.id}#${assignmentNumber(approval)}#${round}`, now);
+      if (sent) {
+        await auditRepository.append({
+          subjectId: approval.proposalId,
+          eventId: `reminded#${approval.id}#${assignmentNumber(approval)}#${round}`,
+          type: 'reminded',
+          at: now.toISOString(),
+          actor: SYSTEM_ACTOR,
+          summary: `Reminder sent to ${approval.approver.name} (level ${approval.level})`,
+        });
+      }
+      return 'reminded';
+    }
+    case 'escalate': {
+      const target = await escalationTarget(approval.escalateTo!, approval.approver, now);
+      if (!target) {
+        // Nobody to escalate to: stop planning an escalation, keep the deadline.
+        await updateApproval(approval.id, (current) => {
+          if (current.status !== 'PENDING' || !current.escalateAt) return undefined;
+          const { escalateAt: _dropped, ...rest } = current;
+          return rest as StoredApproval;
+        });
+        logger.warn('No escalation target in the directory', { approvalId: approval.id });
+        return undefined;
+      }
+      return (await reassign(approval, target, 'escalated', now)) ? 'escalated' : undefined;
+    }
+    case 'notify': {
+      const proposal = await proposalRepository.get(approval.proposalId);
+      if (proposal) await notifyCurrentApprover(approval, proposal, undefined, now);
+      return undefined;
+    }
+    case undefined:
+      return undefined;
+  }
 }

@@ -2,31 +2,57 @@ import * as z from 'zod';
 import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { outcomeEmail, pmoAttentionEmail } from '#domain/emails.tsx';
 import { PermanentError } from '#domain/errors.ts';
+import { createLinkSecret } from '#domain/link-secret.ts';
 import { finalStatusFor, type ProposalOutcome, type ProposalStatus } from '#domain/proposal.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { directoryRepository } from '#adapters/directory-repository.ts';
 import { sendEmailOnce } from '#adapters/email-sender.ts';
-import { environment } from '#adapters/environment.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
+import { proposalPageUrl, reviseLink } from './links.ts';
 
 const PersonRef = z.object({ name: z.string(), email: z.string() });
 
-/** The outcome as the workflow passes it: a callback result, or the expiry/failure marker. */
+/** The outcome as the workflow passes it: the deciding level's decision, or why there is none. */
 export const WorkflowOutcomeSchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.enum(['approve', 'reject']), approver: PersonRef, comment: z.string().optional(), decidedAt: z.string() }),
-  z.object({ decision: z.literal('expired') }),
+  z.object({
+    decision: z.enum(['approve', 'reject']),
+    approver: PersonRef,
+    onBehalfOf: PersonRef.optional(),
+    comment: z.string().optional(),
+    decidedAt: z.string(),
+    level: z.number().optional(),
+  }),
+  z.object({ decision: z.literal('expired'), level: z.number().optional() }),
+  z.object({ decision: z.literal('withdrawn') }),
   z.object({ decision: z.literal('failed'), error: z.string().optional() }),
 ]);
 export type WorkflowOutcome = z.infer<typeof WorkflowOutcomeSchema>;
 
-/** The public page of a proposal, for links in emails. */
-export function proposalPageUrl(proposalId: string): string {
-  return `${environment.publicBaseUrl}/proposals/${encodeURIComponent(proposalId)}`;
+function toProposalOutcome(outcome: WorkflowOutcome, now: Date): ProposalOutcome {
+  switch (outcome.decision) {
+    case 'approve':
+    case 'reject':
+      return {
+        decision: outcome.decision,
+        decidedBy: outcome.approver,
+        ...(outcome.onBehalfOf ? { onBehalfOf: outcome.onBehalfOf } : {}),
+        decidedAt: outcome.decidedAt,
+        ...(outcome.comment ? { comment: outcome.comment } : {}),
+        ...(outcome.level ? { level: outcome.level } : {}),
+      };
+    case 'expired':
+      return { decision: 'expired', decidedAt: now.toISOString(), ...(outcome.level ? { level: outcome.level } : {}) };
+    case 'withdrawn':
+      return { decision: 'withdrawn', decidedAt: now.toISOString() };
+    case 'failed':
+      return { decision: 'failed', decidedAt: now.toISOString(), ...(outcome.error ? { error: outcome.error } : {}) };
+  }
 }
 
 /**
- * Ends a proposal's review: stores the final status and outcome, tells the submitter, and tells
- * the PMO lead when nobody decided or processing failed. Idempotent: a replay sends nothing twice.
+ * Ends a proposal's review: stores the final status and outcome, tells the submitter (with a link
+ * to revise and resubmit after a rejection), and tells the PMO lead when nobody decided or
+ * processing failed. Idempotent: a replay sends nothing twice.
  */
 export async function recordOutcome(
   input: { proposalId: string; executionName: string; outcome: WorkflowOutcome },
@@ -34,19 +60,7 @@ export async function recordOutcome(
 ): Promise<{ status: ProposalStatus }> {
   const proposal = await proposalRepository.get(input.proposalId);
   if (!proposal) throw new PermanentError(`Proposal ${input.proposalId} does not exist`);
-  const outcome: ProposalOutcome =
-    input.outcome.decision === 'approve' || input.outcome.decision === 'reject'
-      ? {
-          decision: input.outcome.decision,
-          decidedBy: input.outcome.approver,
-          decidedAt: input.outcome.decidedAt,
-          ...(input.outcome.comment ? { comment: input.outcome.comment } : {}),
-        }
-      : {
-          decision: input.outcome.decision,
-          decidedAt: now.toISOString(),
-          ...(input.outcome.decision === 'failed' && input.outcome.error ? { error: input.outcome.error } : {}),
-        };
+  const outcome = toProposalOutcome(input.outcome, now);
   const stored = await proposalRepository.recordOutcome(proposal, finalStatusFor(outcome.decision), outcome, now);
   const final = stored.outcome ?? outcome;
 
@@ -61,10 +75,17 @@ export async function recordOutcome(
   });
 
   const proposalUrl = proposalPageUrl(stored.id);
+  let reviseUrl: string | undefined;
+  if (stored.status === 'REJECTED') {
+    const { secret, hash } = createLinkSecret();
+    reviseUrl = reviseLink(stored.id, secret);
+    // Stored before the email goes out, so the emailed link always works.
+    await proposalRepository.addSubmitterKey(stored.id, hash);
+  }
   const sent = await sendEmailOnce(
     `outcome#${input.executionName}#submitter`,
     stored.submitter,
-    outcomeEmail({ proposal: stored, outcome: final, proposalUrl, recipientName: stored.submitter.name }),
+    outcomeEmail({ proposal: stored, outcome: final, proposalUrl, recipientName: stored.submitter.name, ...(reviseUrl ? { reviseUrl } : {}) }),
     now,
   );
   if (sent) {

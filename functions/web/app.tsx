@@ -3,22 +3,40 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import * as z from 'zod';
+import { supportedCurrencies } from '#domain/approval-policy.ts';
 import { DecisionInputSchema } from '#domain/approval.ts';
-import { ProposalInputSchema, ProposalStatusSchema } from '#domain/proposal.ts';
+import { DelegationInputSchema } from '#domain/delegation.ts';
+import { ProposalInputSchema, ProposalStatusSchema, type Proposal, type ProposalInput } from '#domain/proposal.ts';
+import { approvalPolicy } from '#adapters/approval-policy-source.ts';
+import { delegationRepository } from '#adapters/delegation-repository.ts';
+import { directoryRepository } from '#adapters/directory-repository.ts';
 import { approvalRepository } from '#adapters/approval-repository.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { InvalidCursorError } from '#adapters/table-keys.ts';
 import { logger } from '#adapters/logger.ts';
-import { decide, viewApproval } from '#services/approval-service.ts';
+import { decide, viewApproval, type ApprovalView } from '#services/approval-service.ts';
+import { canManageDelegation, requestDelegationAccess, setDelegation } from '#services/delegation-service.ts';
 import { submitProposal } from '#services/intake-service.ts';
-import { formToInput, issuesByField, readForm, toFieldIssues, type FieldIssue } from './form-mapping.ts';
-import { AlreadyDecidedPage, ApprovalExpiredPage, ApprovalPage, DecisionRecordedPage, InvalidLinkPage } from './pages/approval-page.tsx';
-import { IntakeFormPage } from './pages/intake-form.tsx';
+import { resubmitProposal, submitterAccess, withdrawProposal } from '#services/submitter-service.ts';
+import { formToInput, issuesByField, readForm, toFieldIssues, type FieldIssue, type FormValues } from './form-mapping.ts';
+import {
+  AlreadyDecidedPage,
+  ApprovalExpiredPage,
+  ApprovalPage,
+  DecisionRecordedPage,
+  InvalidLinkPage,
+  ProposalWithdrawnPage,
+  ReassignedPage,
+  SupersededPage,
+} from './pages/approval-page.tsx';
+import { DelegationLinkSentPage, DelegationPage, DelegationRequestPage } from './pages/delegation-pages.tsx';
+import { IntakeFormPage, newProposalMode, type ProposalFormMode } from './pages/intake-form.tsx';
+import { NotPossiblePage, WithdrawnPage, WithdrawPage } from './pages/submitter-pages.tsx';
 import { MessagePage } from './pages/layout.tsx';
 import { ProposalListPage } from './pages/proposal-list-page.tsx';
 import { ProposalPage } from './pages/proposal-page.tsx';
-import { proposalResource, summariseApproval } from './proposal-view.ts';
+import { inRequestOrder, proposalResource, publicProposal, summariseApproval } from './proposal-view.ts';
 import { STYLESHEET } from './styles.ts';
 
 /** The largest request body accepted: a proposal is a few kilobytes. */
@@ -43,6 +61,69 @@ function validationProblem(c: Context, issues: FieldIssue[]) {
 
 function isApi(c: Context): boolean {
   return c.req.path.startsWith('/api/');
+}
+
+/**
+ * Validates a proposal: the schema, then what only the approval policy knows (which currencies it
+ * can convert to compare with its thresholds).
+ */
+function validateProposal(raw: unknown): { ok: true; input: ProposalInput } | { ok: false; issues: FieldIssue[] } {
+  const parsed = ProposalInputSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
+  const currencies = supportedCurrencies(approvalPolicy);
+  if (!currencies.includes(parsed.data.estimatedCost.currency)) {
+    return { ok: false, issues: [{ path: 'estimatedCost.currency', message: `Use one of the currencies the PMO accepts: ${currencies.join(', ')}` }] };
+  }
+  return { ok: true, input: parsed.data };
+}
+
+/** The values of the proposal form for a stored proposal (the revise form starts from them). */
+function formValuesOf(proposal: Proposal): FormValues {
+  return {
+    title: proposal.title,
+    description: proposal.description,
+    submitterName: proposal.submitter.name,
+    submitterEmail: proposal.submitter.email,
+    department: proposal.department,
+    amount: String(proposal.estimatedCost.amount),
+    currency: proposal.estimatedCost.currency,
+    startDate: proposal.startDate,
+    endDate: proposal.endDate,
+    strategicAlignment: String(proposal.criteria.strategicAlignment),
+    businessValue: String(proposal.criteria.businessValue),
+    risk: String(proposal.criteria.risk),
+    urgency: String(proposal.criteria.urgency),
+  };
+}
+
+function reviseMode(proposal: Proposal, secret: string): ProposalFormMode {
+  return {
+    heading: `Revise “${proposal.title}”`,
+    introduction: 'Change what the approvers asked about and resubmit. The proposal keeps its history and goes through review again.',
+    action: `/proposals/${encodeURIComponent(proposal.id)}/revise`,
+    submitLabel: 'Resubmit proposal',
+    hidden: { key: secret },
+  };
+}
+
+/** The page for an approval link that cannot decide (any state but open), with its status code. */
+function closedApprovalPage(c: Context, view: Exclude<ApprovalView, { kind: 'open' }>) {
+  switch (view.kind) {
+    case 'not-found':
+      return c.html(<InvalidLinkPage />, 404);
+    case 'forbidden':
+      return c.html(<InvalidLinkPage />, 403);
+    case 'decided':
+      return c.html(<AlreadyDecidedPage approval={view.approval} proposal={view.proposal} />, 409);
+    case 'reassigned':
+      return c.html(<ReassignedPage proposal={view.proposal} state={view.state as Extract<typeof view.state, { kind: 'reassigned' }>} />, 409);
+    case 'superseded':
+      return c.html(<SupersededPage proposal={view.proposal} />, 409);
+    case 'expired':
+      return c.html(<ApprovalExpiredPage approval={view.approval} proposal={view.proposal} />, 410);
+    case 'withdrawn':
+      return c.html(<ProposalWithdrawnPage proposal={view.proposal} />, 410);
+  }
 }
 
 /**
@@ -94,20 +175,21 @@ export function createWebApp(options: WebAppOptions = {}) {
     return c.html(<ProposalListPage proposals={page.items} {...(page.nextCursor ? { nextCursor: page.nextCursor } : {})} />);
   });
 
-  app.get('/proposals/new', (c) => c.html(<IntakeFormPage values={{}} errors={{}} idempotencyKey={randomUUID()} />));
+  const currencies = supportedCurrencies(approvalPolicy);
+
+  app.get('/proposals/new', (c) => c.html(<IntakeFormPage values={{}} errors={{}} mode={newProposalMode(randomUUID())} currencies={currencies} />));
 
   app.post('/proposals', async (c) => {
     const values = readForm(await c.req.parseBody());
-    const idempotencyKey = IdempotencyKeySchema.safeParse(values.idempotencyKey).success ? values.idempotencyKey : randomUUID();
-    const parsed = ProposalInputSchema.safeParse(formToInput(values));
-    if (!parsed.success) {
-      const errors = issuesByField(toFieldIssues(parsed.error));
-      return c.html(<IntakeFormPage values={values} errors={errors} idempotencyKey={idempotencyKey!} />, 400);
+    const idempotencyKey = IdempotencyKeySchema.safeParse(values.idempotencyKey).success ? values.idempotencyKey! : randomUUID();
+    const validated = validateProposal(formToInput(values));
+    if (!validated.ok) {
+      return c.html(<IntakeFormPage values={values} errors={issuesByField(validated.issues)} mode={newProposalMode(idempotencyKey)} currencies={currencies} />, 400);
     }
-    const result = await submitProposal(parsed.data, `form:${idempotencyKey}`, now());
+    const result = await submitProposal(validated.input, `form:${idempotencyKey}`, now());
     if (result.kind === 'key-reused') {
       // The same form was submitted again with other values: treat it as a new submission.
-      const retry = await submitProposal(parsed.data, undefined, now());
+      const retry = await submitProposal(validated.input, undefined, now());
       if (retry.kind === 'key-reused') throw new Error('unreachable');
       return c.redirect(`/proposals/${retry.proposal.id}?submitted=1`, 303);
     }
@@ -132,7 +214,7 @@ export function createWebApp(options: WebAppOptions = {}) {
     if (!proposal) return notFoundPage(c);
     const [approvals, history] = await Promise.all([approvalRepository.listForProposal(id), auditRepository.listForSubject(id)]);
     return c.html(
-      <ProposalPage proposal={proposal} approvals={approvals.map(summariseApproval)} history={history} justSubmitted={c.req.query('submitted') === '1'} />,
+      <ProposalPage proposal={proposal} approvals={inRequestOrder(approvals).map(summariseApproval)} history={history} justSubmitted={c.req.query('submitted') === '1'} />,
     );
   });
 
@@ -141,25 +223,10 @@ export function createWebApp(options: WebAppOptions = {}) {
     const secret = c.req.query('key');
     const intended = c.req.query('decision');
     const view = await viewApproval(c.req.param('id'), secret, now());
-    switch (view.kind) {
-      case 'not-found':
-        return c.html(<InvalidLinkPage />, 404);
-      case 'forbidden':
-        return c.html(<InvalidLinkPage />, 403);
-      case 'decided':
-        return c.html(<AlreadyDecidedPage approval={view.approval} proposal={view.proposal} />, 409);
-      case 'expired':
-        return c.html(<ApprovalExpiredPage approval={view.approval} proposal={view.proposal} />, 410);
-      case 'open':
-        return c.html(
-          <ApprovalPage
-            approval={view.approval}
-            proposal={view.proposal}
-            secret={secret!}
-            {...(intended === 'approve' || intended === 'reject' ? { intended } : {})}
-          />,
-        );
-    }
+    if (view.kind !== 'open') return closedApprovalPage(c, view);
+    return c.html(
+      <ApprovalPage approval={view.approval} proposal={view.proposal} secret={secret!} {...(intended === 'approve' || intended === 'reject' ? { intended } : {})} />,
+    );
   });
 
   app.post('/approvals/:id', async (c) => {
@@ -172,7 +239,7 @@ export function createWebApp(options: WebAppOptions = {}) {
     });
     if (!parsed.success) {
       const view = await viewApproval(c.req.param('id'), secret, now());
-      if (view.kind !== 'open') return c.html(<InvalidLinkPage />, view.kind === 'not-found' ? 404 : 403);
+      if (view.kind !== 'open') return closedApprovalPage(c, view);
       const issue = parsed.error.issues[0]!;
       const decision = typeof body.decision === 'string' && (body.decision === 'approve' || body.decision === 'reject') ? body.decision : undefined;
       return c.html(
@@ -188,21 +255,124 @@ export function createWebApp(options: WebAppOptions = {}) {
       );
     }
     const result = await decide(c.req.param('id'), secret, parsed.data, now());
+    if (result.kind === 'recorded') {
+      logger.info('Decision recorded', { proposalId: result.proposal.id, level: result.approval.level, decision: result.decision.decision });
+      return c.html(<DecisionRecordedPage proposal={result.proposal} decision={result.decision.decision} />);
+    }
+    if (result.kind === 'open') throw new Error('A decision left its approval open');
+    return closedApprovalPage(c, result);
+  });
+
+  // ---- The submitter's links: withdraw, revise and resubmit ---------------------------------
+
+  app.get('/proposals/:id/withdraw', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const secret = c.req.query('key');
+    const access = await submitterAccess(c.req.param('id'), secret);
+    if (access.kind !== 'ok') return c.html(<InvalidLinkPage />, access.kind === 'not-found' ? 404 : 403);
+    if (access.proposal.status === 'WITHDRAWN') return c.html(<WithdrawnPage proposal={access.proposal} />);
+    if (!['SUBMITTED', 'IN_REVIEW'].includes(access.proposal.status)) return c.html(<NotPossiblePage proposal={access.proposal} what="withdrawn" />, 409);
+    return c.html(<WithdrawPage proposal={access.proposal} secret={secret!} />);
+  });
+
+  app.post('/proposals/:id/withdraw', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const body = await c.req.parseBody();
+    const result = await withdrawProposal(c.req.param('id'), typeof body.key === 'string' ? body.key : undefined, now());
     switch (result.kind) {
       case 'not-found':
         return c.html(<InvalidLinkPage />, 404);
       case 'forbidden':
         return c.html(<InvalidLinkPage />, 403);
-      case 'decided':
-        return c.html(<AlreadyDecidedPage approval={result.approval} proposal={result.proposal} />, 409);
-      case 'expired':
-        return c.html(<ApprovalExpiredPage approval={result.approval} proposal={result.proposal} />, 410);
-      case 'open':
-        throw new Error('A decision left its approval open');
-      case 'recorded':
-        logger.info('Decision recorded', { proposalId: result.proposal.id, level: result.approval.level, decision: result.decision.decision });
-        return c.html(<DecisionRecordedPage proposal={result.proposal} decision={result.decision.decision} />);
+      case 'not-withdrawable':
+        return c.html(<NotPossiblePage proposal={result.proposal} what="withdrawn" />, 409);
+      case 'withdrawn':
+        return c.html(<WithdrawnPage proposal={result.proposal} />);
     }
+  });
+
+  app.get('/proposals/:id/revise', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const secret = c.req.query('key');
+    const access = await submitterAccess(c.req.param('id'), secret);
+    if (access.kind !== 'ok') return c.html(<InvalidLinkPage />, access.kind === 'not-found' ? 404 : 403);
+    if (access.proposal.status !== 'REJECTED') return c.html(<NotPossiblePage proposal={access.proposal} what="revised" />, 409);
+    return c.html(<IntakeFormPage values={formValuesOf(access.proposal)} errors={{}} mode={reviseMode(access.proposal, secret!)} currencies={currencies} />);
+  });
+
+  app.post('/proposals/:id/revise', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const body = await c.req.parseBody();
+    const secret = typeof body.key === 'string' ? body.key : undefined;
+    const access = await submitterAccess(c.req.param('id'), secret);
+    if (access.kind !== 'ok') return c.html(<InvalidLinkPage />, access.kind === 'not-found' ? 404 : 403);
+    const values = readForm(body);
+    const validated = validateProposal(formToInput(values));
+    if (!validated.ok) {
+      return c.html(<IntakeFormPage values={values} errors={issuesByField(validated.issues)} mode={reviseMode(access.proposal, secret!)} currencies={currencies} />, 400);
+    }
+    const result = await resubmitProposal(access.proposal.id, secret, validated.input, now());
+    switch (result.kind) {
+      case 'not-found':
+        return c.html(<InvalidLinkPage />, 404);
+      case 'forbidden':
+        return c.html(<InvalidLinkPage />, 403);
+      case 'not-rejected':
+        return c.html(<NotPossiblePage proposal={result.proposal} what="revised" />, 409);
+      case 'resubmitted':
+        return c.redirect(`/proposals/${result.proposal.id}?submitted=1`, 303);
+    }
+  });
+
+  // ---- Out of office: a person names a delegate --------------------------------------------
+
+  app.get('/delegation', (c) => c.html(<DelegationRequestPage />));
+
+  app.post('/delegation', async (c) => {
+    const body = await c.req.parseBody();
+    const email = z.email().safeParse(typeof body.email === 'string' ? body.email.trim().toLowerCase() : undefined);
+    if (!email.success) {
+      return c.html(<DelegationRequestPage email={typeof body.email === 'string' ? body.email.slice(0, 254) : ''} error="Enter an email address such as name@example.org" />, 400);
+    }
+    await requestDelegationAccess(email.data, now());
+    return c.html(<DelegationLinkSentPage />);
+  });
+
+  app.get('/people/:email/delegation', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const email = c.req.param('email').toLowerCase();
+    const secret = c.req.query('key');
+    if (!(await canManageDelegation(email, secret, now()))) return c.html(<InvalidLinkPage />, 403);
+    const person = await directoryRepository.getPerson(email);
+    if (!person) return c.html(<InvalidLinkPage />, 403);
+    const current = await delegationRepository.get(email);
+    return c.html(<DelegationPage email={email} name={person.name} secret={secret!} {...(current ? { current } : {})} />);
+  });
+
+  app.post('/people/:email/delegation', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const email = c.req.param('email').toLowerCase();
+    const body = await c.req.parseBody();
+    const secret = typeof body.key === 'string' ? body.key : undefined;
+    const values = {
+      delegateEmail: typeof body.delegateEmail === 'string' ? body.delegateEmail.slice(0, 254) : '',
+      from: typeof body.from === 'string' ? body.from.slice(0, 20) : '',
+      until: typeof body.until === 'string' ? body.until.slice(0, 20) : '',
+    };
+    const person = await directoryRepository.getPerson(email);
+    if (!person || !(await canManageDelegation(email, secret, now()))) return c.html(<InvalidLinkPage />, 403);
+    const parsed = DelegationInputSchema.safeParse(values);
+    const result = parsed.success
+      ? await setDelegation(email, secret, parsed.data, now())
+      : ({ kind: 'invalid', path: String(parsed.error.issues[0]!.path[0]), message: parsed.error.issues[0]!.message } as const);
+    if (result.kind === 'forbidden') return c.html(<InvalidLinkPage />, 403);
+    if (result.kind === 'invalid') {
+      return c.html(
+        <DelegationPage email={email} name={person.name} secret={secret!} values={values} errors={{ [result.path]: result.message }} />,
+        400,
+      );
+    }
+    return c.html(<DelegationPage email={email} name={person.name} secret={secret!} current={result.delegation} saved={{ redirected: result.redirected }} />);
   });
 
   // ---- JSON API ------------------------------------------------------------------------------
@@ -221,9 +391,9 @@ export function createWebApp(options: WebAppOptions = {}) {
     } catch {
       return c.json({ error: 'MalformedJson', message: 'The body is not valid JSON' }, 400);
     }
-    const parsed = ProposalInputSchema.safeParse(body);
-    if (!parsed.success) return validationProblem(c, toFieldIssues(parsed.error));
-    const result = await submitProposal(parsed.data, key?.data, now());
+    const validated = validateProposal(body);
+    if (!validated.ok) return validationProblem(c, validated.issues);
+    const result = await submitProposal(validated.input, key?.data, now());
     if (result.kind === 'key-reused') {
       return c.json({ error: 'IdempotencyKeyReused', message: 'This Idempotency-Key was used with a different proposal' }, 422);
     }
@@ -238,7 +408,7 @@ export function createWebApp(options: WebAppOptions = {}) {
     if (!query.success) return validationProblem(c, toFieldIssues(query.error));
     try {
       const page = await proposalRepository.list({ limit: query.data.limit, ...(query.data.status ? { status: query.data.status } : {}), ...(query.data.cursor ? { cursor: query.data.cursor } : {}) });
-      return c.json({ items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+      return c.json({ items: page.items.map(publicProposal), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
     } catch (error) {
       if (error instanceof InvalidCursorError) return validationProblem(c, [{ path: 'cursor', message: error.message }]);
       throw error;
@@ -259,6 +429,38 @@ export function createWebApp(options: WebAppOptions = {}) {
     return c.json({ items: await auditRepository.listForSubject(id) });
   });
 
+  app.post('/api/proposals/:id/withdraw', async (c) => {
+    const body = await readJsonObject(c);
+    if (!body) return c.json({ error: 'MalformedJson', message: 'Send a JSON object with the key from your email' }, 400);
+    const result = await withdrawProposal(c.req.param('id'), typeof body.key === 'string' ? body.key : undefined, now());
+    switch (result.kind) {
+      case 'not-found':
+        return c.json({ error: 'NotFound', message: 'No proposal has this id' }, 404);
+      case 'forbidden':
+        return c.json({ error: 'Forbidden', message: 'The key does not open this proposal' }, 403);
+      case 'not-withdrawable':
+        return c.json({ error: 'Conflict', message: `The proposal is ${result.proposal.status} and can no longer be withdrawn` }, 409);
+      case 'withdrawn':
+        return c.json(publicProposal(result.proposal));
+    }
+  });
+
+  app.post('/api/people/:email/delegation', async (c) => {
+    const body = await readJsonObject(c);
+    if (!body) return c.json({ error: 'MalformedJson', message: 'Send a JSON object: delegateEmail, from, until and key' }, 400);
+    const parsed = DelegationInputSchema.safeParse({ delegateEmail: body.delegateEmail, from: body.from, until: body.until });
+    if (!parsed.success) return validationProblem(c, toFieldIssues(parsed.error));
+    const result = await setDelegation(c.req.param('email').toLowerCase(), typeof body.key === 'string' ? body.key : undefined, parsed.data, now());
+    switch (result.kind) {
+      case 'forbidden':
+        return c.json({ error: 'Forbidden', message: 'The key does not open this person’s delegation (ask for a link at /delegation)' }, 403);
+      case 'invalid':
+        return validationProblem(c, [{ path: result.path, message: result.message }]);
+      case 'saved':
+        return c.json({ ...result.delegation, redirectedApprovals: result.redirected }, 201);
+    }
+  });
+
   app.notFound((c) => (isApi(c) ? c.json({ error: 'NotFound', message: 'No such resource' }, 404) : notFoundPage(c)));
 
   app.onError((error, c) => {
@@ -274,6 +476,17 @@ export function createWebApp(options: WebAppOptions = {}) {
   });
 
   return app;
+}
+
+/** A JSON object body, or undefined when the body is missing, not JSON or not an object. */
+async function readJsonObject(c: Context): Promise<Record<string, unknown> | undefined> {
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) return undefined;
+  try {
+    const body: unknown = await c.req.json();
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function notFoundPage(c: Context) {

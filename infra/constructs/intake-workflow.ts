@@ -5,16 +5,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { invokeWildcardFinding } from './nag-findings.ts';
+import { longestApprovalHours, parseApprovalPolicy } from '#domain/approval-policy.ts';
 import { buildIntakeWorkflow, type IntakeWorkflowFunctions } from '#workflows/intake-workflow.ts';
-
-/** Default for the context value `approvalTimeoutHours`: five days. */
-export const DEFAULT_APPROVAL_TIMEOUT_HOURS = 120;
+import bundledPolicy from '../../functions/config/approval-policy.json' with { type: 'json' };
 
 /** Properties of an {@link IntakeWorkflow}. */
 export interface IntakeWorkflowProps {
   readonly functions: IntakeWorkflowFunctions;
-  /** @default context `approvalTimeoutHours`, else {@link DEFAULT_APPROVAL_TIMEOUT_HOURS} hours */
-  readonly approvalTimeout?: Duration;
+  /** @default the longest level deadline of the approval policy the functions ship with */
+  readonly longestApprovalWait?: Duration;
 }
 
 /**
@@ -32,13 +31,13 @@ export class IntakeWorkflow extends Construct {
   readonly stateMachineName: string;
   /** The state machine's ARN, formed from its name: safe to give to the functions it calls. */
   readonly stateMachineArn: string;
-  /** How long an approver has to decide, as rendered into the definition. */
-  readonly approvalTimeout: Duration;
+  /** The longest approval deadline, as rendered into the definition (its callback backstop). */
+  readonly longestApprovalWait: Duration;
 
   constructor(scope: Construct, id: string, props: IntakeWorkflowProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.approvalTimeout = props.approvalTimeout ?? approvalTimeoutFromContext(this);
+    this.longestApprovalWait = props.longestApprovalWait ?? Duration.hours(longestApprovalHours(parseApprovalPolicy(bundledPolicy)));
     this.stateMachineName = `${stack.stackName}-intake`;
     if (this.stateMachineName.length > 80) {
       throw new Error(`State machine name "${this.stateMachineName}" exceeds 80 characters; use a shorter stack name`);
@@ -55,7 +54,7 @@ export class IntakeWorkflow extends Construct {
       stateMachineName: this.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(
-        buildIntakeWorkflow(this, props.functions, { approvalTimeout: this.approvalTimeout }),
+        buildIntakeWorkflow(this, props.functions, { longestApprovalWait: this.longestApprovalWait }),
       ),
       tracingEnabled: true,
       logs: {
@@ -103,14 +102,4 @@ export class IntakeWorkflow extends Construct {
       resourceArns: [this.stateMachineArn],
     });
   }
-}
-
-/** Reads context `approvalTimeoutHours` (a number, or a string from `-c`), defaulting to 120. */
-function approvalTimeoutFromContext(scope: Construct): Duration {
-  const raw: unknown = scope.node.tryGetContext('approvalTimeoutHours') ?? DEFAULT_APPROVAL_TIMEOUT_HOURS;
-  const hours = Number(raw);
-  if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 365) {
-    throw new Error(`Context approvalTimeoutHours must be a whole number of hours (1..8760), got ${String(raw)}`);
-  }
-  return Duration.hours(hours);
 }

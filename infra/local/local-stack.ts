@@ -10,6 +10,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Duration } from 'aws-cdk-lib';
 import dynalite from 'dynalite';
 import * as sesLocalModule from 'aws-ses-v2-local';
+import { longestApprovalHours, parseApprovalPolicy } from '#domain/approval-policy.ts';
 import { DirectoryFileSchema } from '#domain/directory.ts';
 import type { FunctionKey } from '#handlers/catalogue.ts';
 import { SCHEDULES, type ScheduleDefinition } from '#workflows/schedules.ts';
@@ -25,8 +26,8 @@ export interface LocalStackOptions {
   readonly ports?: Partial<Record<'web' | 'mailbox' | 'dynamodb' | 'sfn', number>>;
   /** Base URL in emailed links; defaults to the web server's own URL. */
   readonly publicBaseUrl?: string;
-  /** How long approvers have; defaults to 5 days. */
-  readonly approvalTimeout?: Duration;
+  /** An approval policy file to use instead of functions/config/approval-policy.json. */
+  readonly approvalPolicyPath?: string;
   /** Start the cron schedules (off in tests, which run schedules by hand with a chosen time). */
   readonly runSchedules?: boolean;
   /** Seed the demo directory into an empty store. */
@@ -53,6 +54,7 @@ const EXECUTIONS_TABLE_NAME = 'pmo-local-executions';
 const sesLocal = ((sesLocalModule as unknown as { default: { default?: unknown } }).default.default ??
   (sesLocalModule as unknown as { default: unknown }).default) as typeof sesLocalModule.default;
 const DEMO_DIRECTORY = new URL('./demo-directory.json', import.meta.url);
+const BUNDLED_POLICY = new URL('../../functions/config/approval-policy.json', import.meta.url);
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,6 +84,7 @@ async function invokeLocally(functionNameOrArn: string, payload: unknown): Promi
 const HANDLER_MODULES: Record<FunctionKey, () => Promise<unknown>> = {
   web: () => import('#handlers/web.ts'),
   scoreProposal: () => import('#handlers/score-proposal.ts'),
+  advanceReview: () => import('#handlers/advance-review.ts'),
   requestApproval: () => import('#handlers/request-approval.ts'),
   recordOutcome: () => import('#handlers/record-outcome.ts'),
   approvalSweeper: () => import('#handlers/approval-sweeper.ts'),
@@ -132,7 +135,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       invoke: invokeLocally,
       logger: { info: (message) => log(message), warn: (message) => log(`warning: ${message}`), error: (message) => log(`error: ${message}`) },
     });
-    const rendered = renderLocalStateMachines({ approvalTimeout: options.approvalTimeout ?? Duration.days(5) });
+    // The functions read the policy through APPROVAL_POLICY_PATH; the definitions use the same file.
+    if (options.approvalPolicyPath) process.env.APPROVAL_POLICY_PATH = options.approvalPolicyPath;
+    const policy = parseApprovalPolicy(JSON.parse(await readFile(options.approvalPolicyPath ?? BUNDLED_POLICY, 'utf8')));
+    const rendered = renderLocalStateMachines({ longestApprovalWait: Duration.hours(longestApprovalHours(policy)) });
     const arns = new Map(rendered.map((machine) => [machine.name, stepFunctions.registerStateMachine(machine.name, machine.definition)]));
     const sfn = await stepFunctions.listen(options.ports?.sfn ?? 8083, host);
     closers.push(() => stepFunctions.close());

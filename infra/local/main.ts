@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
 import { startLocalStack } from './local-stack.ts';
 
 function port(name: string, fallback: number): number {
@@ -10,13 +9,6 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-function hours(name: string): Duration | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of hours, not "${raw}"`);
-  return Duration.minutes(Math.round(value * 60));
-}
 
 /** `npm start`: the whole product on this machine, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -33,7 +25,7 @@ async function main(): Promise<void> {
       sfn: port('PMO_SFN_PORT', 8083),
     },
     ...(process.env.PMO_BASE_URL ? { publicBaseUrl: process.env.PMO_BASE_URL } : {}),
-    ...(hours('PMO_APPROVAL_TIMEOUT_HOURS') ? { approvalTimeout: hours('PMO_APPROVAL_TIMEOUT_HOURS')! } : {}),
+    ...(process.env.PMO_APPROVAL_POLICY ? { approvalPolicyPath: resolve(process.env.PMO_APPROVAL_POLICY) } : {}),
     log: (message) => console.log(`[pmo] ${message}`),
   });
   const web = process.env.PMO_BASE_URL ?? stack.urls.web;

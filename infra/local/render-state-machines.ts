@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
-import { buildIntakeWorkflow } from '#workflows/intake-workflow.ts';
+import { buildIntakeWorkflow, type IntakeWorkflowOptions } from '#workflows/intake-workflow.ts';
 
 /** Account and region the local stack pretends to be, so that ARNs look like AWS's. */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -27,7 +27,8 @@ export interface RenderedStateMachine {
 
 /** Settings that are fixed in the rendered definitions. */
 export interface RenderOptions {
-  readonly approvalTimeout: Duration;
+  /** The approval policy's longest level deadline (see {@link IntakeWorkflowOptions}). */
+  readonly longestApprovalWait: Duration;
 }
 
 /**
@@ -39,8 +40,13 @@ export function renderLocalStateMachines(options: RenderOptions): RenderedStateM
   const fn = (key: FunctionKey) => lambda.Function.fromFunctionArn(stack, `Fn-${key}`, localFunctionArn(key));
   const intake = buildIntakeWorkflow(
     stack,
-    { scoreProposal: fn('scoreProposal'), requestApproval: fn('requestApproval'), recordOutcome: fn('recordOutcome') },
-    { approvalTimeout: options.approvalTimeout },
+    {
+      scoreProposal: fn('scoreProposal'),
+      advanceReview: fn('advanceReview'),
+      requestApproval: fn('requestApproval'),
+      recordOutcome: fn('recordOutcome'),
+    },
+    { longestApprovalWait: options.longestApprovalWait },
   );
   return [{ name: 'pmo-intake', definition: renderChainable(stack, intake) }];
 }

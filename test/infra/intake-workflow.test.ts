@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { longestApprovalHours, parseApprovalPolicy } from '#domain/approval-policy.ts';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
 import { localFunctionArn, renderLocalStateMachines } from '#local/render-state-machines.ts';
 import { synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
+import bundledPolicy from '../../functions/config/approval-policy.json' with { type: 'json' };
 
 /** asl-validator ships no type declarations; this is the part of its API the tests use. */
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -38,7 +40,7 @@ function deployedDefinition(synthesized: SynthesizedStack): Record<string, Json>
 
 /** The local rendering of the same workflow, with its function ARNs replaced by placeholders. */
 function localDefinition(synthesized: SynthesizedStack): Record<string, Json> {
-  const rendered = renderLocalStateMachines({ approvalTimeout: synthesized.stack.intakeWorkflow.approvalTimeout });
+  const rendered = renderLocalStateMachines({ longestApprovalWait: synthesized.stack.intakeWorkflow.longestApprovalWait });
   const intake = rendered.find((machine) => machine.name === 'pmo-intake');
   if (intake === undefined) throw new Error('The local stack renders no pmo-intake state machine');
   const arns = new Map(KEYS.map((key) => [localFunctionArn(key), placeholder(key)]));
@@ -91,22 +93,21 @@ describe('the intake workflow', () => {
   });
 
   describe('approval timeout', () => {
-    const approvalTask = (definition: Record<string, Json>) =>
-      (definition.States as Record<string, Record<string, Json>>)['Request PMO approval'] as Record<string, Json>;
+    /** The callback task, one per approver, inside the Map state that asks a level's approvers. */
+    const approvalTask = (definition: Record<string, Json>) => {
+      const askApprovers = (definition.States as Record<string, Record<string, Json>>)['Ask level approvers'] as Record<string, Json>;
+      const processor = askApprovers.ItemProcessor as Record<string, Record<string, Json>>;
+      return processor.States?.['Request approval'] as Record<string, Json>;
+    };
 
-    it('gives approvers 120 hours by default, with the task timeout an hour later as a backstop', () => {
-      const task = approvalTask(deployedDefinition(synthesized));
-      expect((task.Parameters as Record<string, Record<string, Json>>).Payload?.timeoutSeconds).toBe(120 * 3600);
-      expect(task.TimeoutSeconds).toBe(121 * 3600);
+    it('waits on each approver as a callback task', () => {
+      expect(approvalTask(deployedDefinition(synthesized)).Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     });
 
-    it('is read from context approvalTimeoutHours', () => {
-      const task = approvalTask(deployedDefinition(synthesizeStack({ approvalTimeoutHours: '48' })));
-      expect((task.Parameters as Record<string, Record<string, Json>>).Payload?.timeoutSeconds).toBe(48 * 3600);
-    });
-
-    it('rejects a context value that is not a whole number of hours', () => {
-      expect(() => synthesizeStack({ approvalTimeoutHours: 'two days' })).toThrow(/approvalTimeoutHours/);
+    it('times the callback out an hour after the longest level deadline of the bundled approval policy, as a backstop', () => {
+      const longestHours = longestApprovalHours(parseApprovalPolicy(bundledPolicy));
+      expect(synthesized.stack.intakeWorkflow.longestApprovalWait.toHours()).toBe(longestHours);
+      expect(approvalTask(deployedDefinition(synthesized)).TimeoutSeconds).toBe((longestHours + 1) * 3600);
     });
   });
 });

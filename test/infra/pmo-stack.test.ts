@@ -11,6 +11,10 @@ import { statementsOfRole, synthesizeStack, TEST_SENDER, type SynthesizedStack }
  */
 
 const KEYS = Object.keys(FUNCTION_CATALOGUE) as FunctionKey[];
+/** The functions that send e-mail. */
+const EMAIL_SENDERS = ['web', 'advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper'] as const satisfies FunctionKey[];
+/** The functions that always know the public base URL, for links in the e-mail they send. */
+const LINKERS = ['advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper'] as const satisfies FunctionKey[];
 
 interface FunctionResource {
   Properties: {
@@ -154,23 +158,31 @@ describe('functions', () => {
       expect(JSON.stringify(variables(defaults, 'web').INTAKE_STATE_MACHINE_ARN)).toContain(':stateMachine:PmoPipeline-intake');
     });
 
-    it('gives web no public base URL: it derives links from the request', () => {
+    it('gives web no public base URL by default: it derives links from the request (the API URL would be a cycle)', () => {
       expect(variables(defaults, 'web')).not.toHaveProperty('PUBLIC_BASE_URL');
     });
 
-    it.each(['requestApproval', 'recordOutcome'] as const)('gives %s the sender, the configuration set and the API URL', (key) => {
+    it('gives web context publicBaseUrl when a custom domain fronts the API', () => {
+      expect(variables(operator, 'web').PUBLIC_BASE_URL).toBe('https://pmo.example.org');
+    });
+
+    it.each(EMAIL_SENDERS)('gives %s the sender and the configuration set', (key) => {
       expect(variables(defaults, key)).toMatchObject({
         EMAIL_FROM: { Ref: 'SenderAddress' },
         EMAIL_CONFIGURATION_SET: { Ref: defaults.logicalId(defaults.stack.email.configurationSet) },
       });
+    });
+
+    it('gives scoreProposal no e-mail settings and no public base URL', () => {
+      expect(variables(defaults, 'scoreProposal')).not.toHaveProperty('EMAIL_FROM');
+      expect(variables(defaults, 'scoreProposal')).not.toHaveProperty('PUBLIC_BASE_URL');
+    });
+
+    it.each(LINKERS)("links %s to the API's URL by default", (key) => {
       expect(JSON.stringify(variables(defaults, key).PUBLIC_BASE_URL)).toContain(defaults.logicalId(defaults.stack.webApi.httpApi));
     });
 
-    it.each(['scoreProposal', 'approvalSweeper'] as const)('gives %s no e-mail settings', (key) => {
-      expect(variables(defaults, key)).not.toHaveProperty('EMAIL_FROM');
-    });
-
-    it.each(['requestApproval', 'recordOutcome'] as const)('links %s to context publicBaseUrl when a custom domain fronts the API', (key) => {
+    it.each(LINKERS)('links %s to context publicBaseUrl when a custom domain fronts the API', (key) => {
       expect(variables(operator, key).PUBLIC_BASE_URL).toBe('https://pmo.example.org');
     });
   });

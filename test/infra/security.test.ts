@@ -83,12 +83,12 @@ describe('least privilege', () => {
       }
     });
 
-    it('lets the state machine invoke exactly its three functions', () => {
+    it('lets the state machine invoke exactly its four functions', () => {
       const role = synthesized.logicalId(synthesized.stack.intakeWorkflow.stateMachine.role as never);
       const invoke = statementsOfRole(synthesized.template, role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
       const invoked = new Set(JSON.stringify(invoke).match(/"Fn::GetAtt":\["(\w+)","Arn"\]/g));
       expect([...invoked].sort()).toEqual(
-        (['scoreProposal', 'requestApproval', 'recordOutcome'] as const)
+        (['scoreProposal', 'advanceReview', 'requestApproval', 'recordOutcome'] as const)
           .map((key) => `"Fn::GetAtt":["${synthesized.functionId(key)}","Arn"]`)
           .sort(),
       );
@@ -96,9 +96,10 @@ describe('least privilege', () => {
   });
 
   describe('e-mail', () => {
-    it('lets only requestApproval and recordOutcome send e-mail', () => {
-      expect(functionsAllowed('ses:SendEmail')).toEqual(['recordOutcome', 'requestApproval']);
-      expect(rolesAllowed('ses:SendEmail')).toHaveLength(2);
+    it('lets only web, advanceReview, requestApproval, recordOutcome and approvalSweeper send e-mail', () => {
+      const senders = ['web', 'advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper'] as const;
+      expect(functionsAllowed('ses:SendEmail')).toEqual([...senders].sort());
+      expect(rolesAllowed('ses:SendEmail')).toHaveLength(senders.length);
     });
 
     it('allows sending only from the sender address, through its identities and the configuration set', () => {

@@ -194,13 +194,29 @@ function fakeInvoker(client: () => SFNClient): LocalLambdaInvoker {
           throw error;
         }
         return { total: 80, rubricVersion: 'v1' };
+      case 'advanceReview':
+        // One level with two approvers, then done with the first approver's decision.
+        if (body.completedLevel === 0) {
+          return {
+            done: false,
+            level: 1,
+            nextLevel: {
+              request: { level: 1, levelName: 'PMO review', quorum: 'all' },
+              assignees: [
+                { slot: 0, approver: { name: 'A', email: 'a@example.org' } },
+                { slot: 1, approver: { name: 'B', email: 'b@example.org' } },
+              ],
+            },
+          };
+        }
+        return { done: true, level: 1, decision: (body.results as unknown[])[0] };
       case 'requestApproval':
         pendingCallbacks.push(
           new Promise((resolve) => setTimeout(resolve, 10)).then(() =>
             client().send(
               new SendTaskSuccessCommand({
                 taskToken: String(body.taskToken),
-                output: JSON.stringify({ decision: 'approve' }),
+                output: JSON.stringify({ decision: 'approve', slot: (body.assignee as { slot: number }).slot }),
               }),
             ),
           ),
@@ -259,7 +275,7 @@ beforeAll(async () => {
   machineArns.listing = service.registerStateMachine('listing', callbackMachine(30));
   machineArns.nested = service.registerStateMachine('nested', nestedMachine);
   machineArns.unsupported = service.registerStateMachine('unsupported', unsupportedMachine);
-  const intake = renderLocalStateMachines({ approvalTimeout: Duration.days(5) }).find((m) => m.name === 'pmo-intake');
+  const intake = renderLocalStateMachines({ longestApprovalWait: Duration.days(5) }).find((m) => m.name === 'pmo-intake');
   if (!intake) throw new Error('The intake workflow was not rendered');
   machineArns.intake = service.registerStateMachine(intake.name, intake.definition);
   const { url } = await service.listen(0, '127.0.0.1');
@@ -538,20 +554,26 @@ async function serviceUrl(): Promise<{ url: string }> {
 }
 
 describe('the rendered intake workflow', () => {
-  it('runs end to end: score, approval by callback, recorded outcome', async () => {
+  it('runs end to end: score, plan, one callback per approver of the level (Map), recorded outcome', async () => {
     const executionArn = await start('intake', 'intake-approve', { proposalId: 'p-1' });
 
     const outcome = await service.waitForExecution(executionArn, 5000);
 
     expect(outcome.status).toBe('SUCCEEDED');
-    expect(outcome.output).toEqual({
+    expect(outcome.output).toMatchObject({
       proposalId: 'p-1',
       score: { total: 80, rubricVersion: 'v1' },
-      decision: { decision: 'approve' },
+      progress: { review: { done: true, level: 1, decision: { decision: 'approve', slot: 0 } } },
       outcome: { status: 'APPROVED' },
     });
-    const approval = callsTo('requestApproval', 'intake-approve')[0];
-    expect(approval?.payload).toMatchObject({ proposalId: 'p-1', level: 1, role: 'pmo-lead', timeoutSeconds: 432000 });
+    const requests = callsTo('requestApproval', 'intake-approve');
+    expect(requests.map((call) => (call.payload.assignee as { slot: number }).slot).sort()).toEqual([0, 1]);
+    expect(requests[0]?.payload).toMatchObject({ proposalId: 'p-1', executionName: 'intake-approve', request: { level: 1, quorum: 'all' } });
+    const advanced = calls.filter((call) => call.functionName.endsWith(':advanceReview') && call.payload.executionName === 'intake-approve');
+    expect(advanced[1]?.payload.results).toEqual([
+      { decision: 'approve', slot: 0 },
+      { decision: 'approve', slot: 1 },
+    ]);
   });
 
   it('takes the "Record failure" path when a function throws PermanentError', async () => {

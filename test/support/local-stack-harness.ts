@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Duration } from 'aws-cdk-lib';
 import { startLocalStack, type LocalStack } from '#local/local-stack.ts';
 
 /** An email as the local SES inbox stores it. */
@@ -26,13 +25,20 @@ export interface TestStack {
   emailsTo(address: string): Promise<StoredEmail[]>;
   /** Waits until `count` emails have reached an address (emails are sent by workflow steps). */
   waitForEmails(address: string, count: number, timeoutMs?: number): Promise<StoredEmail[]>;
+  /** Waits for the first email to an address whose subject contains `subject`. */
+  waitForEmail(address: string, subject: string, timeoutMs?: number): Promise<StoredEmail>;
   /** Stops the stack; with `keepData`, the data folder stays for a restart. */
   stop(options?: { keepData?: boolean }): Promise<void>;
   /** Starts the stack again on the same ports and data, as after a restart of `npm start`. */
   restart(): Promise<TestStack>;
 }
 
+/** People of the demo directory, by role. */
 export const PMO_LEAD = 'priya.shah@example.org';
+export const PMO_DEPUTY = 'noor.haddad@example.org';
+export const FINANCE = 'femi.adeyemi@example.org';
+export const FINANCE_DEPUTY = 'omar.farouk@example.org';
+export const EXECUTIVE = 'elena.rossi@example.org';
 
 /** Polls until `probe` returns a value, or fails with `what` after the timeout. */
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -45,7 +51,7 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
-async function wrap(stack: LocalStack, dataDir: string, approvalTimeout: Duration | undefined): Promise<TestStack> {
+async function wrap(stack: LocalStack, dataDir: string, approvalPolicyPath: string | undefined): Promise<TestStack> {
   const emails = async (): Promise<StoredEmail[]> => {
     const response = await fetch(`${stack.urls.mailbox}/store`);
     return ((await response.json()) as { emails: StoredEmail[] }).emails;
@@ -63,6 +69,8 @@ async function wrap(stack: LocalStack, dataDir: string, approvalTimeout: Duratio
         const found = await emailsTo(address);
         return found.length >= count ? found : undefined;
       }, timeoutMs),
+    waitForEmail: (address, subject, timeoutMs) =>
+      eventually(`an email "${subject}" to ${address}`, async () => (await emailsTo(address)).find((email) => email.subject.includes(subject)), timeoutMs),
     stop: async (options) => {
       await stack.close();
       if (!options?.keepData) await rm(dataDir, { recursive: true, force: true });
@@ -73,24 +81,24 @@ async function wrap(stack: LocalStack, dataDir: string, approvalTimeout: Duratio
         dataDir,
         ports: stack.ports,
         runSchedules: false,
-        ...(approvalTimeout ? { approvalTimeout } : {}),
+        ...(approvalPolicyPath ? { approvalPolicyPath } : {}),
       });
-      return wrap(again, dataDir, approvalTimeout);
+      return wrap(again, dataDir, approvalPolicyPath);
     },
   };
   return harness;
 }
 
 /** Starts a fresh local stack for a test file. */
-export async function startTestStack(options: { approvalTimeout?: Duration } = {}): Promise<TestStack> {
+export async function startTestStack(options: { approvalPolicyPath?: string } = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pmo-test-'));
   const stack = await startLocalStack({
     dataDir,
     ports: { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 },
     runSchedules: false,
-    ...(options.approvalTimeout ? { approvalTimeout: options.approvalTimeout } : {}),
+    ...(options.approvalPolicyPath ? { approvalPolicyPath: options.approvalPolicyPath } : {}),
   });
-  return wrap(stack, dataDir, options.approvalTimeout);
+  return wrap(stack, dataDir, options.approvalPolicyPath);
 }
 
 /** A valid proposal body; override what a test is about. */
@@ -100,7 +108,8 @@ export function proposalBody(overrides: Record<string, unknown> = {}): Record<st
     description: 'Replace the legacy customer portal with a maintainable, accessible one.',
     submitter: { name: 'Sam Carter', email: 'sam.carter@example.org' },
     department: 'Engineering',
-    estimatedCost: { amount: 120000, currency: 'EUR' },
+    // Under the finance threshold: one level (PMO review) under the default policy.
+    estimatedCost: { amount: 30000, currency: 'EUR' },
     startDate: '2027-01-04',
     endDate: '2027-06-30',
     criteria: { strategicAlignment: 4, businessValue: 5, risk: 2, urgency: 3 },

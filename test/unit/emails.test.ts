@@ -22,6 +22,8 @@ function proposal(overrides: Partial<Proposal> = {}): Proposal {
     submittedAt: '2026-11-23T10:00:00.000Z',
     updatedAt: '2026-11-23T10:00:00.000Z',
     score: scoreCriteria(criteria, DEFAULT_RUBRIC, new Date('2026-11-23T10:00:01Z')),
+    revision: 1,
+    submitterKeyHashes: [],
     ...overrides,
   };
 }
@@ -30,14 +32,23 @@ const approval: Approval = {
   id: 'abc',
   proposalId: '7f1c8a52-3c1e-4c55-9a32-8f9f3d6c1a11',
   executionName: 'proposal-7f1c8a52',
-  level: 1,
-  role: 'pmo-lead',
+  level: 2,
+  levelName: 'Finance',
+  slot: 0,
+  slotCount: 1,
+  quorum: 'any',
   approver: { name: 'Priya Shah', email: 'priya@example.org' },
   status: 'PENDING',
   requestedAt: '2026-11-23T10:00:02.000Z',
   dueAt: '2026-11-28T10:00:02.000Z',
-  secretHash: 'hash',
+  remindersSent: 0,
+  secretHashes: ['hash'],
+  formerAssignees: [],
+  belowThreshold: false,
+  version: 1,
 };
+
+const common = { kind: 'request', levelCount: 3, delegationUrl: 'https://pmo.example.org/delegation' } as const;
 
 describe('approvalRequestEmail', () => {
   const message = approvalRequestEmail({
@@ -45,6 +56,7 @@ describe('approvalRequestEmail', () => {
     approval,
     approveUrl: 'https://pmo.example.org/approvals/abc?key=s3cret&decision=approve',
     rejectUrl: 'https://pmo.example.org/approvals/abc?key=s3cret&decision=reject',
+    ...common,
   });
 
   it('escapes every user-supplied value in the HTML part', () => {
@@ -65,8 +77,30 @@ describe('approvalRequestEmail', () => {
     expect(message.html).toContain('Strategic alignment');
   });
 
+  it('names the level, and flags a score below the threshold', () => {
+    const flagged = approvalRequestEmail({ proposal: proposal(), approval: { ...approval, belowThreshold: true }, approveUrl: 'a', rejectUrl: 'b', ...common });
+
+    expect(message.text).toContain('Level 2 of 3: Finance.');
+    expect(message.text).not.toContain('Below threshold');
+    expect(flagged.text).toContain('Below threshold');
+  });
+
+  it('says why an escalated approval reached its new approver', () => {
+    const escalated = approvalRequestEmail({
+      proposal: proposal(),
+      approval: { ...approval, formerAssignees: [{ approver: { name: 'Femi Adeyemi', email: 'femi@example.org' }, reason: 'escalated', at: approval.requestedAt, secretHashes: [] }] },
+      approveUrl: 'a',
+      rejectUrl: 'b',
+      ...common,
+      kind: 'reminder',
+    });
+
+    expect(escalated.subject).toMatch(/^Reminder: approval needed/);
+    expect(escalated.text).toContain('Femi Adeyemi did not answer in time');
+  });
+
   it('keeps the subject on one line even when the title has line breaks', () => {
-    const multiline = approvalRequestEmail({ proposal: proposal({ title: 'One\r\nBcc: evil@example.org' }), approval, approveUrl: 'a', rejectUrl: 'b' });
+    const multiline = approvalRequestEmail({ proposal: proposal({ title: 'One\r\nBcc: evil@example.org' }), approval, approveUrl: 'a', rejectUrl: 'b', ...common });
 
     expect(multiline.subject).not.toMatch(/[\r\n]/);
   });

@@ -29,13 +29,13 @@ describe('approval link secrets', () => {
 });
 
 describe('approvalIdFor', () => {
-  it('gives the same id for the same execution and level, so a replay finds its approval', () => {
-    expect(approvalIdFor('proposal-1', 1)).toBe(approvalIdFor('proposal-1', 1));
+  it('gives the same id for the same execution, level and slot, so a replay finds its approval', () => {
+    expect(approvalIdFor('proposal-1', 1, 0)).toBe(approvalIdFor('proposal-1', 1, 0));
   });
 
-  it('gives different ids to different levels and executions', () => {
-    const ids = new Set([approvalIdFor('proposal-1', 1), approvalIdFor('proposal-1', 2), approvalIdFor('proposal-2', 1)]);
+  it('gives different ids to different slots, levels and executions', () => {
+    const ids = new Set([approvalIdFor('proposal-1', 1, 0), approvalIdFor('proposal-1', 1, 1), approvalIdFor('proposal-1', 2, 0), approvalIdFor('proposal-2', 1, 0)]);
 
-    expect(ids.size).toBe(3);
+    expect(ids.size).toBe(4);
   });
 });

@@ -1,5 +1,4 @@
-import type { Approval } from '#domain/approval.ts';
-import { roleLabel } from '#domain/directory.ts';
+import type { Approval, LinkState } from '#domain/approval.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { Proposal } from '#domain/proposal.ts';
 import { Layout, MessagePage } from './layout.tsx';
@@ -18,13 +17,29 @@ export function ApprovalPage(props: {
   error?: string;
 }) {
   const { approval, proposal } = props;
+  const levelCount = proposal.review?.levels.length ?? approval.level;
   return (
     <Layout title={`${props.error ? 'Error: ' : ''}Decide: ${proposal.title}`}>
       <h1>Decide on “{proposal.title}”</h1>
       <p>
-        {approval.approver.name}, your decision is requested as {roleLabel(approval.role)} (level {approval.level}). Please decide by{' '}
+        {approval.approver.name}, your decision is requested for level {approval.level} of {levelCount}: {approval.levelName}. Please decide by{' '}
         {formatDateTime(approval.dueAt)}.
       </p>
+      {approval.onBehalfOf ? (
+        <p class="notice">You decide on behalf of {approval.onBehalfOf.name}, who is out of office. The audit trail records both names.</p>
+      ) : null}
+      {approval.slotCount > 1 ? (
+        <p class="muted">
+          {approval.quorum === 'any'
+            ? `You are one of ${approval.slotCount} approvers at this level; the first decision counts.`
+            : `All ${approval.slotCount} approvers at this level must approve; one rejection rejects.`}
+        </p>
+      ) : null}
+      {approval.belowThreshold ? (
+        <p class="notice bad">
+          <strong>Below threshold:</strong> the score is under the PMO’s floor. It was not rejected automatically; please look at the breakdown.
+        </p>
+      ) : null}
       <ProposalFacts proposal={proposal} />
       <h2>Description</h2>
       <p class="description">{proposal.description}</p>
@@ -85,6 +100,40 @@ export function AlreadyDecidedPage(props: { approval: Approval; proposal: Propos
       <p>
         <a href={`/proposals/${encodeURIComponent(props.proposal.id)}`}>See the proposal</a>
       </p>
+    </MessagePage>
+  );
+}
+
+/** Shown to a former approver after the approval moved on to someone else. */
+export function ReassignedPage(props: { proposal: Proposal; state: Extract<LinkState, { kind: 'reassigned' }> }) {
+  const why = props.state.reason === 'escalated' ? 'because it was not answered in time' : 'to the delegate named for an out-of-office period';
+  return (
+    <MessagePage title="This approval was reassigned">
+      <p>
+        The decision on “{props.proposal.title}” was reassigned to {props.state.to.name} on {formatDateTime(props.state.at)}, {why}. This link no
+        longer decides anything.
+      </p>
+    </MessagePage>
+  );
+}
+
+/** Shown when another approver of the same level already settled it. */
+export function SupersededPage(props: { proposal: Proposal }) {
+  return (
+    <MessagePage title="No decision needed any more">
+      <p>Another approver already decided this level of “{props.proposal.title}”. Nothing was changed.</p>
+      <p>
+        <a href={`/proposals/${encodeURIComponent(props.proposal.id)}`}>See the proposal</a>
+      </p>
+    </MessagePage>
+  );
+}
+
+/** Shown when the submitter withdrew the proposal. */
+export function ProposalWithdrawnPage(props: { proposal: Proposal }) {
+  return (
+    <MessagePage title="This proposal was withdrawn">
+      <p>The submitter withdrew “{props.proposal.title}”; there is nothing to decide.</p>
     </MessagePage>
   );
 }

@@ -26,8 +26,6 @@ const CRITERIA_HINTS: Record<CriterionName, string> = {
   urgency: 'Cost of waiting (5 = must start now).',
 };
 
-const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CAD', 'AUD', 'JPY', 'INR'];
-
 function errorId(field: FormField) {
   return `${field}-error`;
 }
@@ -98,14 +96,44 @@ function RatingField(props: { field: CriterionName; values: FormValues; errors: 
   );
 }
 
-/** The intake form; on a failed submission it shows the errors next to the fields and keeps the values. */
-export function IntakeFormPage(props: { values: FormValues; errors: Partial<Record<FormField, string>>; idempotencyKey: string }) {
-  const { values, errors } = props;
+/** What differs between the intake form and the revise form. */
+export interface ProposalFormMode {
+  readonly heading: string;
+  readonly introduction: string;
+  readonly action: string;
+  readonly submitLabel: string;
+  /** Hidden fields: the idempotency key of a new submission, or the key of a revise link. */
+  readonly hidden: Record<string, string>;
+}
+
+/** The intake form as a new proposal gets it. */
+export function newProposalMode(idempotencyKey: string): ProposalFormMode {
+  return {
+    heading: 'Submit a project proposal',
+    introduction:
+      'The PMO scores every proposal against the same weighted criteria and routes it to its approvers by amount. You will get an email with the decision.',
+    action: '/proposals',
+    submitLabel: 'Submit proposal',
+    hidden: { idempotencyKey },
+  };
+}
+
+/**
+ * The proposal form, for a new proposal or a revision; on a failed submission it shows the errors
+ * next to the fields and keeps the values.
+ */
+export function IntakeFormPage(props: {
+  values: FormValues;
+  errors: Partial<Record<FormField, string>>;
+  mode: ProposalFormMode;
+  currencies: readonly string[];
+}) {
+  const { values, errors, mode } = props;
   const errorFields = (Object.keys(FORM_FIELDS) as FormField[]).filter((field) => errors[field]);
   return (
-    <Layout title={errorFields.length > 0 ? 'Error: Submit a project proposal' : 'Submit a project proposal'}>
-      <h1>Submit a project proposal</h1>
-      <p>The PMO scores every proposal against the same weighted criteria and routes it to the approver. You will get an email with the decision.</p>
+    <Layout title={errorFields.length > 0 ? `Error: ${mode.heading}` : mode.heading}>
+      <h1>{mode.heading}</h1>
+      <p>{mode.introduction}</p>
       {errorFields.length > 0 ? (
         <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
           <h2 id="error-summary-title">Please correct {errorFields.length === 1 ? 'this field' : `these ${errorFields.length} fields`}</h2>
@@ -120,8 +148,10 @@ export function IntakeFormPage(props: { values: FormValues; errors: Partial<Reco
           </ul>
         </div>
       ) : null}
-      <form method="post" action="/proposals" novalidate>
-        <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
+      <form method="post" action={mode.action} novalidate>
+        {Object.entries(mode.hidden).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
         <fieldset>
           <legend>The project</legend>
           <TextField field="title" values={values} errors={errors} extra={{ maxlength: 150 }} />
@@ -149,7 +179,7 @@ export function IntakeFormPage(props: { values: FormValues; errors: Partial<Reco
               <label for="currency">{LABELS.currency}</label>
               <FieldError field="currency" errors={errors} />
               <select id="currency" name="currency" aria-invalid={errors.currency ? 'true' : undefined}>
-                {CURRENCIES.map((code) => (
+                {props.currencies.map((code) => (
                   <option value={code} selected={(values.currency ?? 'EUR') === code}>
                     {code}
                   </option>
@@ -174,7 +204,7 @@ export function IntakeFormPage(props: { values: FormValues; errors: Partial<Reco
           ))}
         </fieldset>
         <div class="actions">
-          <button type="submit">Submit proposal</button>
+          <button type="submit">{mode.submitLabel}</button>
         </div>
       </form>
     </Layout>

@@ -11,12 +11,14 @@ const STATUS_EXPLANATIONS: Record<Proposal['status'], string> = {
   APPROVED: 'Approved.',
   REJECTED: 'Not approved.',
   EXPIRED: 'Nobody decided before the deadline. The PMO will follow up.',
+  WITHDRAWN: 'Withdrawn by the submitter.',
   FAILED: 'Processing failed. The PMO has been told and will follow up.',
 };
 
 /** A proposal as a person sees it: status, facts, score, approvals and history. */
 export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSummary[]; history: AuditEvent[]; justSubmitted: boolean }) {
   const { proposal, approvals, history } = props;
+  const stage = proposal.status === 'IN_REVIEW' ? proposal.review?.levels.find((level) => level.level === proposal.review?.currentLevel) : undefined;
   return (
     <Layout title={proposal.title}>
       {props.justSubmitted ? (
@@ -27,7 +29,11 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
       <h1>{proposal.title}</h1>
       <p>
         <StatusBadge status={proposal.status} /> {STATUS_EXPLANATIONS[proposal.status]}
+        {stage ? ` Level ${stage.level} of ${proposal.review!.levels.length}: ${stage.name}.` : ''}
       </p>
+      {proposal.review?.belowThreshold ? (
+        <p class="notice bad">Below threshold: the score is under the PMO’s floor, so the approvers were told to look closely.</p>
+      ) : null}
       {proposal.outcome?.comment ? (
         <div class="notice">
           <strong>Comment from {proposal.outcome.decidedBy?.name ?? 'the approver'}:</strong>
@@ -56,12 +62,20 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
           <tbody>
             {approvals.map((approval) => (
               <tr>
-                <td>{approval.level}</td>
-                <td>{approval.approver.name}</td>
+                <td>
+                  {approval.level}: {approval.levelName}
+                </td>
+                <td>
+                  {approval.approver.name}
+                  {approval.onBehalfOf ? ` (for ${approval.onBehalfOf.name})` : ''}
+                  {approval.reassignedFrom.length > 0 ? (
+                    <span class="muted"> — reassigned from {approval.reassignedFrom.map((former) => former.name).join(', ')}</span>
+                  ) : null}
+                </td>
                 <td>
                   <StatusBadge status={approval.status} />
                 </td>
-                <td>{approval.decidedAt ? formatDateTime(approval.decidedAt) : `due ${formatDateTime(approval.dueAt)}`}</td>
+                <td>{approval.decidedAt ? formatDateTime(approval.decidedAt) : approval.status === 'PENDING' ? `due ${formatDateTime(approval.dueAt)}` : ''}</td>
                 <td class="description">{approval.comment ?? ''}</td>
               </tr>
             ))}

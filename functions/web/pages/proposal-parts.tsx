@@ -8,8 +8,10 @@ const STATUS_LABELS: Record<string, string> = {
   APPROVED: 'Approved',
   REJECTED: 'Rejected',
   EXPIRED: 'Expired',
+  WITHDRAWN: 'Withdrawn',
   FAILED: 'Failed',
   PENDING: 'Pending',
+  SUPERSEDED: 'Not needed',
 };
 
 /** A status as a labelled badge. */

@@ -1,0 +1,30 @@
+import type { ApproverSpec } from '#domain/approval-policy.ts';
+import { isActive } from '#domain/delegation.ts';
+import type { PersonRef } from '#domain/proposal.ts';
+import { delegationRepository } from '#adapters/delegation-repository.ts';
+import { directoryRepository } from '#adapters/directory-repository.ts';
+
+/** Who is asked: the approver, or their delegate with the approver named as "on behalf of". */
+export interface Assignee {
+  readonly approver: PersonRef;
+  readonly onBehalfOf?: PersonRef;
+}
+
+/** The people an approver spec names: every holder of a role, or the one person. */
+export async function peopleFor(spec: ApproverSpec): Promise<PersonRef[]> {
+  if ('role' in spec) {
+    const people = await directoryRepository.peopleInRole(spec.role);
+    return people.map((person) => ({ name: person.name, email: person.email }));
+  }
+  const person = await directoryRepository.getPerson(spec.person);
+  return person ? [{ name: person.name, email: person.email }] : [];
+}
+
+/** The assignee for a person at `now`: their delegate while an out-of-office period runs. */
+export async function assigneeFor(person: PersonRef, now: Date): Promise<Assignee> {
+  const delegation = await delegationRepository.get(person.email);
+  if (delegation && isActive(delegation, now) && delegation.delegate.email !== person.email) {
+    return { approver: delegation.delegate, onBehalfOf: person };
+  }
+  return { approver: person };
+}

@@ -1,0 +1,79 @@
+import { createLinkSecret } from '#domain/link-secret.ts';
+import { delegationPeriod, type Delegation, type DelegationInput } from '#domain/delegation.ts';
+import { delegationAccessEmail } from '#domain/emails.tsx';
+import { accessKeyRepository } from '#adapters/access-key-repository.ts';
+import { delegationRepository } from '#adapters/delegation-repository.ts';
+import { directoryRepository } from '#adapters/directory-repository.ts';
+import { sendEmailOnce } from '#adapters/email-sender.ts';
+import { redirectPendingApprovals } from './approval-service.ts';
+import { delegationLink } from './links.ts';
+
+/** How long the emailed link to one's delegation page works. */
+const ACCESS_VALID_HOURS = 24;
+
+/**
+ * Emails a person the link to their delegation page. Says nothing about whether the address is in
+ * the directory: the page answers the same either way.
+ */
+export async function requestDelegationAccess(email: string, now: Date): Promise<void> {
+  const person = await directoryRepository.getPerson(email);
+  if (!person) return;
+  const { secret } = createLinkSecret();
+  await accessKeyRepository.issue(person.email, secret, now, ACCESS_VALID_HOURS * 3600);
+  await sendEmailOnce(
+    `delegation-access#${person.email}#${now.toISOString()}`,
+    person,
+    delegationAccessEmail({ name: person.name, url: delegationLink(person.email, secret), validHours: ACCESS_VALID_HOURS }),
+    now,
+  );
+}
+
+/** Whether a key opens this person's delegation page. */
+export function canManageDelegation(email: string, secret: string | undefined, now: Date): Promise<boolean> {
+  return accessKeyRepository.isValid(email.toLowerCase(), secret, now);
+}
+
+/** What setting a delegation did. */
+export type DelegationResult =
+  | { readonly kind: 'forbidden' }
+  | { readonly kind: 'invalid'; readonly path: string; readonly message: string }
+  | { readonly kind: 'saved'; readonly delegation: Delegation; readonly redirected: number };
+
+/**
+ * Records an out-of-office period: from its start, new approvals go to the delegate, and the
+ * approvals pending with the person are redirected to the delegate when it starts (now, if it has
+ * started already; otherwise by the sweeper).
+ */
+export async function setDelegation(email: string, secret: string | undefined, input: DelegationInput, now: Date): Promise<DelegationResult> {
+  if (!(await canManageDelegation(email, secret, now))) return { kind: 'forbidden' };
+  const person = await directoryRepository.getPerson(email);
+  if (!person) return { kind: 'forbidden' };
+  if (input.delegateEmail === person.email) return { kind: 'invalid', path: 'delegateEmail', message: 'Name someone other than yourself' };
+  const delegate = await directoryRepository.getPerson(input.delegateEmail);
+  if (!delegate) return { kind: 'invalid', path: 'delegateEmail', message: 'This person is not in the PMO directory' };
+  const period = delegationPeriod(input);
+  if (period.endsAt <= now.toISOString()) return { kind: 'invalid', path: 'until', message: 'The period is over already' };
+  const delegation: Delegation = {
+    person: { name: person.name, email: person.email },
+    delegate: { name: delegate.name, email: delegate.email },
+    ...period,
+    createdAt: now.toISOString(),
+  };
+  await delegationRepository.put(delegation);
+  const redirected = delegation.startsAt <= now.toISOString() ? await applyDelegation(delegation, now) : 0;
+  return { kind: 'saved', delegation, redirected };
+}
+
+/** Redirects the pending approvals of a delegation that has started, once. */
+export async function applyDelegation(delegation: Delegation, now: Date): Promise<number> {
+  const redirected = now.toISOString() < delegation.endsAt ? await redirectPendingApprovals(delegation.person, delegation.delegate, now) : 0;
+  await delegationRepository.markApplied(delegation, now);
+  return redirected;
+}
+
+/** The sweeper's part: applies every delegation that started since the last run. */
+export async function applyStartedDelegations(now: Date): Promise<number> {
+  let redirected = 0;
+  for (const delegation of await delegationRepository.listStartedUnapplied(now)) redirected += await applyDelegation(delegation, now);
+  return redirected;
+}

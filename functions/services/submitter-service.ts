@@ -1,0 +1,83 @@
+import { linkSecretMatches } from '#domain/link-secret.ts';
+import { intakeExecutionName, WITHDRAWABLE_STATUSES, type Proposal, type ProposalInput } from '#domain/proposal.ts';
+import { auditRepository } from '#adapters/audit-repository.ts';
+import { proposalRepository } from '#adapters/proposal-repository.ts';
+import { workflowClient } from '#adapters/workflow-client.ts';
+import { withdrawApprovals } from './approval-service.ts';
+
+/** Whether a secret from one of the submitter's emails opens this proposal's submitter pages. */
+export function isSubmitterKey(proposal: Proposal, secret: string | undefined): boolean {
+  return proposal.submitterKeyHashes.some((hash) => linkSecretMatches(secret, hash));
+}
+
+/** What a submitter link leads to. */
+export type SubmitterAccess =
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'forbidden' }
+  | { readonly kind: 'ok'; readonly proposal: Proposal };
+
+/** Opens a proposal for its submitter, by the secret of a link the submitter was emailed. */
+export async function submitterAccess(proposalId: string, secret: string | undefined): Promise<SubmitterAccess> {
+  const proposal = await proposalRepository.get(proposalId);
+  if (!proposal) return { kind: 'not-found' };
+  return isSubmitterKey(proposal, secret) ? { kind: 'ok', proposal } : { kind: 'forbidden' };
+}
+
+/** What a withdrawal did. */
+export type WithdrawalResult = SubmitterAccess | { readonly kind: 'not-withdrawable'; readonly proposal: Proposal } | { readonly kind: 'withdrawn'; readonly proposal: Proposal };
+
+/**
+ * Withdraws a proposal in review: status WITHDRAWN, every pending approval closed (its links then
+ * answer 410), and the workflow told so that it records the outcome and ends.
+ */
+export async function withdrawProposal(proposalId: string, secret: string | undefined, now: Date): Promise<WithdrawalResult> {
+  const access = await submitterAccess(proposalId, secret);
+  if (access.kind !== 'ok') return access;
+  const { proposal } = access;
+  if (!WITHDRAWABLE_STATUSES.includes(proposal.status)) return { kind: 'not-withdrawable', proposal };
+  const withdrawn = await proposalRepository.withdraw(proposal, { decision: 'withdrawn', decidedBy: proposal.submitter, decidedAt: now.toISOString() }, now);
+  if (!withdrawn) {
+    const current = (await proposalRepository.get(proposalId))!;
+    return current.status === 'WITHDRAWN' ? { kind: 'withdrawn', proposal: current } : { kind: 'not-withdrawable', proposal: current };
+  }
+  await auditRepository.append({
+    subjectId: proposal.id,
+    eventId: `withdrawn#${proposal.revision}`,
+    type: 'withdrawn',
+    at: now.toISOString(),
+    actor: proposal.submitter.email,
+    summary: `Withdrawn by ${proposal.submitter.name}`,
+  });
+  await withdrawApprovals(proposal.id, now);
+  return { kind: 'withdrawn', proposal: { ...proposal, status: 'WITHDRAWN' } };
+}
+
+/** What a resubmission did. */
+export type ResubmissionResult = SubmitterAccess | { readonly kind: 'not-rejected'; readonly proposal: Proposal } | { readonly kind: 'resubmitted'; readonly proposal: Proposal };
+
+/**
+ * Resubmits a rejected proposal with the submitter's revisions: same id, history kept, and a new
+ * review under the current policy (a new workflow execution for the new revision).
+ */
+export async function resubmitProposal(proposalId: string, secret: string | undefined, input: ProposalInput, now: Date): Promise<ResubmissionResult> {
+  const access = await submitterAccess(proposalId, secret);
+  if (access.kind !== 'ok') return access;
+  const current = access.proposal;
+  // A resubmission whose workflow did not start (the start failed after the save) is started now.
+  const unstarted = current.status === 'SUBMITTED' && current.executionName !== intakeExecutionName(current.id, current.revision);
+  if (current.status !== 'REJECTED' && !unstarted) return { kind: 'not-rejected', proposal: current };
+  const revised = unstarted ? current : await proposalRepository.resubmit(current, input, now);
+  if (!revised) return { kind: 'not-rejected', proposal: (await proposalRepository.get(proposalId))! };
+  await auditRepository.append({
+    subjectId: revised.id,
+    eventId: `resubmitted#${revised.revision}`,
+    type: 'resubmitted',
+    at: now.toISOString(),
+    actor: revised.submitter.email,
+    summary: `Revised and resubmitted by ${revised.submitter.name} (revision ${revised.revision})`,
+  });
+  const executionName = intakeExecutionName(revised.id, revised.revision);
+  await workflowClient.startIntake(executionName, { proposalId: revised.id });
+  await proposalRepository.setExecution(revised.id, executionName, now);
+  return { kind: 'resubmitted', proposal: { ...revised, executionName } };
+}
