@@ -1,0 +1,338 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  EXECUTIVE,
+  FINANCE,
+  linkFrom,
+  PMO_DEPUTY,
+  PMO_LEAD,
+  proposalBody,
+  startTestStack,
+  type StoredEmail,
+  type TestStack,
+} from '#test/support/local-stack-harness.ts';
+
+let env: TestStack;
+
+beforeAll(async () => {
+  env = await startTestStack();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+interface ProposalJson {
+  id: string;
+  status: string;
+  revision: number;
+  reviewStage?: { level: number; name: string; of: number };
+  approvals: { level: number; levelName: string; status: string; approver: { email: string }; onBehalfOf?: { email: string } }[];
+}
+
+const HOUR = 3600 * 1000;
+
+async function getProposal(id: string): Promise<ProposalJson> {
+  return (await (await env.web(`/api/proposals/${id}`)).json()) as ProposalJson;
+}
+
+function waitForStatus(id: string, status: string): Promise<ProposalJson> {
+  return eventually(`proposal ${id} to be ${status}`, async () => {
+    const proposal = await getProposal(id);
+    return proposal.status === status ? proposal : undefined;
+  });
+}
+
+async function historyOf(id: string): Promise<{ type: string; summary: string }[]> {
+  return ((await (await env.web(`/api/proposals/${id}/history`)).json()) as { items: { type: string; summary: string }[] }).items;
+}
+
+/** Submits a proposal with a title that tells its emails apart; returns its id and submitter address. */
+async function submit(title: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; submitter: string }> {
+  const submitter = `s.${title.toLowerCase().replace(/\W+/g, '-')}@example.org`;
+  const response = await env.web('/api/proposals', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(proposalBody({ title, submitter: { name: 'Sam Carter', email: submitter }, ...overrides })),
+  });
+  expect(response.status).toBe(201);
+  return { id: ((await response.json()) as { id: string }).id, submitter };
+}
+
+function requestTo(address: string, title: string, subjectStart = 'Approval needed'): Promise<StoredEmail> {
+  return eventually(`"${subjectStart}" for ${title} to ${address}`, async () =>
+    (await env.emailsTo(address)).find((email) => email.subject.startsWith(subjectStart) && email.subject.includes(title)),
+  );
+}
+
+async function decide(link: URL, decision: 'approve' | 'reject', comment?: string): Promise<Response> {
+  return env.web(link.pathname, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ key: link.searchParams.get('key')!, decision, ...(comment ? { comment } : {}) }).toString(),
+  });
+}
+
+async function approveFrom(address: string, title: string): Promise<void> {
+  const response = await decide(linkFrom(await requestTo(address, title), 'approve'), 'approve');
+  expect(response.status).toBe(200);
+}
+
+function sweep(at: Date): Promise<unknown> {
+  return env.stack.runSchedule('pmo-approval-sweep', at);
+}
+
+async function requestsFor(title: string): Promise<StoredEmail[]> {
+  return (await env.emails()).filter((email) => email.subject.includes('Approval needed') && email.subject.includes(title));
+}
+
+describe('routing by amount', () => {
+  it('takes a 300,000 proposal through PMO review, finance and the executive sponsor, in that order', async () => {
+    const title = 'Three levels';
+    const { id, submitter } = await submit(title, { estimatedCost: { amount: 300000, currency: 'EUR' } });
+
+    await approveFrom(PMO_LEAD, title);
+    expect((await waitForStatus(id, 'IN_REVIEW')).approvals.map((approval) => approval.level)).toContain(1);
+    await approveFrom(FINANCE, title);
+    const atLevelThree = await eventually('level 3 asked', async () => {
+      const proposal = await getProposal(id);
+      return proposal.reviewStage?.level === 3 ? proposal : undefined;
+    });
+    await approveFrom(EXECUTIVE, title);
+
+    const approved = await waitForStatus(id, 'APPROVED');
+    expect(atLevelThree.reviewStage).toEqual({ level: 3, name: 'Executive sponsor', of: 3 });
+    expect(approved.approvals.map((approval) => [approval.level, approval.levelName, approval.status])).toEqual([
+      [1, 'PMO review', 'APPROVED'],
+      [2, 'Finance', 'APPROVED'],
+      [3, 'Executive sponsor', 'APPROVED'],
+    ]);
+    await env.waitForEmail(submitter, 'was approved');
+  });
+
+  it('asks PMO review and finance, and nobody else, for a proposal of 50,000', async () => {
+    const title = 'Two levels';
+    const { id } = await submit(title, { estimatedCost: { amount: 50000, currency: 'EUR' } });
+
+    await approveFrom(PMO_LEAD, title);
+    await approveFrom(FINANCE, title);
+
+    const approved = await waitForStatus(id, 'APPROVED');
+    expect(approved.approvals.map((approval) => approval.level)).toEqual([1, 2]);
+    expect((await env.emailsTo(EXECUTIVE)).filter((email) => email.subject.includes(title))).toHaveLength(0);
+  });
+
+  it('converts other currencies to the base currency before comparing with the thresholds', async () => {
+    const title = 'Dollars over the finance threshold';
+    const { id } = await submit(title, { estimatedCost: { amount: 60000, currency: 'USD' } });
+
+    await approveFrom(PMO_LEAD, title);
+    await requestTo(FINANCE, title);
+
+    expect((await getProposal(id)).reviewStage).toMatchObject({ level: 2, of: 2 });
+  });
+
+  it('refuses a currency the policy cannot convert, naming the field', async () => {
+    const response = await env.web('/api/proposals', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(proposalBody({ estimatedCost: { amount: 1000, currency: 'BRL' } })),
+    });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { issues: { path: string }[] }).issues).toEqual([expect.objectContaining({ path: 'estimatedCost.currency' })]);
+  });
+
+  it('routes a proposal scoring below the floor to the PMO lead, flagged, instead of rejecting it', async () => {
+    const title = 'Weak case';
+    const { id } = await submit(title, { criteria: { strategicAlignment: 1, businessValue: 2, risk: 5, urgency: 1 } });
+
+    const request = await requestTo(PMO_LEAD, title);
+
+    expect(request.body.text).toContain('Below threshold');
+    expect((await getProposal(id)).status).toBe('IN_REVIEW');
+  });
+});
+
+describe('a rejection at level 2', () => {
+  const title = 'Rejected by finance';
+  let id: string;
+  let submitter: string;
+
+  beforeAll(async () => {
+    ({ id, submitter } = await submit(title, { estimatedCost: { amount: 300000, currency: 'EUR' } }));
+    await approveFrom(PMO_LEAD, title);
+    const response = await decide(linkFrom(await requestTo(FINANCE, title), 'reject'), 'reject', 'Budget is committed this year.');
+    expect(response.status).toBe(200);
+  });
+
+  it('ends the review as REJECTED without ever asking level 3', async () => {
+    const rejected = await waitForStatus(id, 'REJECTED');
+
+    expect(rejected.approvals.map((approval) => approval.level)).toEqual([1, 2]);
+    expect((await env.emailsTo(EXECUTIVE)).filter((email) => email.subject.includes(title))).toHaveLength(0);
+  });
+
+  it('lets the submitter revise and resubmit from the rejection email, keeping the id and the history', async () => {
+    const rejection = await env.waitForEmail(submitter, 'was not approved');
+    expect(rejection.body.text).toContain('Budget is committed this year.');
+    const revise = new URL(/Revise and resubmit: (\S+)/.exec(rejection.body.text!)![1]!);
+
+    const form = await env.web(`${revise.pathname}${revise.search}`);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain(`value="${title}"`);
+    const resubmitted = await env.web(revise.pathname, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        key: revise.searchParams.get('key')!,
+        title,
+        description: 'Phased plan: a first phase within this year’s remaining budget.',
+        submitterName: 'Sam Carter',
+        submitterEmail: submitter,
+        department: 'Engineering',
+        amount: '40000',
+        currency: 'EUR',
+        startDate: '2027-01-04',
+        endDate: '2027-06-30',
+        strategicAlignment: '4',
+        businessValue: '4',
+        risk: '2',
+        urgency: '3',
+      }).toString(),
+    });
+
+    expect(resubmitted.status).toBe(303);
+    expect(resubmitted.headers.get('location')).toBe(`/proposals/${id}?submitted=1`);
+    await eventually('a second PMO request', async () => ((await requestsFor(title)).filter((email) => email.destination.to.some((to) => to.includes(PMO_LEAD))).length === 2 ? true : undefined));
+    const revised = await getProposal(id);
+    expect(revised.revision).toBe(2);
+    expect((await historyOf(id)).map((event) => event.type)).toContain('resubmitted');
+  });
+
+  it('goes through the policy again: the smaller revision needs PMO review only', async () => {
+    const requests = (await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.includes(title));
+    const latest = requests.at(-1)!;
+
+    expect((await decide(linkFrom(latest, 'approve'), 'approve')).status).toBe(200);
+
+    const approved = await waitForStatus(id, 'APPROVED');
+    expect(approved.approvals.filter((approval) => approval.status === 'APPROVED').length).toBe(2);
+  });
+});
+
+describe('when nobody answers', () => {
+  const title = 'Nobody answers';
+  let id: string;
+  let requestedAt: number;
+  let firstRequest: StoredEmail;
+
+  beforeAll(async () => {
+    ({ id } = await submit(title));
+    firstRequest = await requestTo(PMO_LEAD, title);
+    requestedAt = Date.now();
+  });
+
+  it('sends nothing before the reminder delay', async () => {
+    await sweep(new Date(requestedAt + 47 * HOUR));
+
+    expect((await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.includes(title))).toHaveLength(1);
+  });
+
+  it('reminds the approver once after 48 hours, even when the sweep runs twice at once and again later', async () => {
+    await Promise.all([sweep(new Date(requestedAt + 49 * HOUR)), sweep(new Date(requestedAt + 49 * HOUR))]);
+    await sweep(new Date(requestedAt + 50 * HOUR));
+
+    const reminders = (await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.startsWith('Reminder') && email.subject.includes(title));
+    expect(reminders).toHaveLength(1);
+    expect(linkFrom(reminders[0]!, 'approve').searchParams.get('key')).not.toBe(linkFrom(firstRequest, 'approve').searchParams.get('key'));
+  });
+
+  it('keeps the first email’s links valid after the reminder', async () => {
+    const link = linkFrom(firstRequest, 'approve');
+
+    expect((await env.web(`${link.pathname}${link.search}`)).status).toBe(200);
+  });
+
+  it('escalates to the fallback approver after 96 hours, with one execution still waiting', async () => {
+    await sweep(new Date(requestedAt + 97 * HOUR));
+
+    const escalated = await requestTo(PMO_DEPUTY, title);
+    expect(escalated.body.text).toContain('Priya Shah did not answer in time');
+    const proposal = await getProposal(id);
+    expect(proposal.approvals).toHaveLength(1);
+    expect(proposal.approvals[0]).toMatchObject({ status: 'PENDING', approver: { email: PMO_DEPUTY } });
+  });
+
+  it('answers the earlier approver’s links with 409 "reassigned to" the new approver', async () => {
+    const response = await decide(linkFrom(firstRequest, 'approve'), 'approve');
+
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain('reassigned to Noor Haddad');
+    expect((await getProposal(id)).status).toBe('IN_REVIEW');
+  });
+
+  it('lets the fallback approver decide, and records the whole story in the history', async () => {
+    await approveFrom(PMO_DEPUTY, title);
+
+    await waitForStatus(id, 'APPROVED');
+    const types = (await historyOf(id)).map((event) => event.type);
+    expect(types).toEqual(expect.arrayContaining(['reminded', 'escalated', 'decided']));
+    expect(types.indexOf('reminded')).toBeLessThan(types.indexOf('escalated'));
+  });
+});
+
+describe('withdrawing a proposal', () => {
+  const title = 'Withdrawn idea';
+  let id: string;
+  let submitter: string;
+
+  beforeAll(async () => {
+    ({ id, submitter } = await submit(title));
+    await requestTo(PMO_LEAD, title);
+  });
+
+  it('shows a confirmation page on the emailed link without withdrawing', async () => {
+    const received = await env.waitForEmail(submitter, 'Proposal received');
+    const link = new URL(/Withdraw: (\S+)/.exec(received.body.text!)![1]!);
+
+    const page = await env.web(`${link.pathname}${link.search}`);
+
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Withdraw proposal');
+    expect((await getProposal(id)).status).toBe('IN_REVIEW');
+  });
+
+  it('withdraws on POST, closes the pending approval and ends the workflow', async () => {
+    const received = await env.waitForEmail(submitter, 'Proposal received');
+    const link = new URL(/Withdraw: (\S+)/.exec(received.body.text!)![1]!);
+
+    const response = await env.web(link.pathname, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: link.searchParams.get('key')! }).toString(),
+    });
+
+    expect(response.status).toBe(200);
+    const withdrawn = await waitForStatus(id, 'WITHDRAWN');
+    expect(withdrawn.approvals[0]!.status).toBe('WITHDRAWN');
+    await env.waitForEmail(submitter, 'was withdrawn');
+  });
+
+  it('answers the approver’s link with 410', async () => {
+    const response = await decide(linkFrom(await requestTo(PMO_LEAD, title), 'approve'), 'approve');
+
+    expect(response.status).toBe(410);
+    expect((await getProposal(id)).status).toBe('WITHDRAWN');
+  });
+
+  it('refuses a withdrawal without the submitter’s key', async () => {
+    const response = await env.web(`/api/proposals/${id}/withdraw`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'guess' }),
+    });
+
+    expect(response.status).toBe(403);
+  });
+});

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, FINANCE, FINANCE_DEPUTY, linkFrom, PMO_DEPUTY, PMO_LEAD, proposalBody, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
+
+let env: TestStack;
+
+beforeAll(async () => {
+  env = await startTestStack();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+const DAY = 24 * 3600 * 1000;
+const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+
+/** Asks for a delegation link by email, as a person would from /delegation, and returns it. */
+async function delegationLinkFor(email: string): Promise<URL> {
+  const before = (await env.emailsTo(email)).length;
+  const response = await env.web('/delegation', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email }).toString(),
+  });
+  expect(response.status).toBe(200);
+  const emails = await env.waitForEmails(email, before + 1);
+  return new URL(/Set my out-of-office delegate: (\S+)/.exec(emails.at(-1)!.body.text!)![1]!);
+}
+
+async function submit(title: string, amount: number): Promise<string> {
+  const response = await env.web('/api/proposals', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(proposalBody({ title, estimatedCost: { amount, currency: 'EUR' } })),
+  });
+  return ((await response.json()) as { id: string }).id;
+}
+
+function requestTo(address: string, title: string): Promise<StoredEmail> {
+  return eventually(`a request for ${title} to ${address}`, async () =>
+    (await env.emailsTo(address)).find((email) => email.subject.startsWith('Approval needed') && email.subject.includes(title)),
+  );
+}
+
+function decide(link: URL, decision: 'approve' | 'reject') {
+  return env.web(link.pathname, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ key: link.searchParams.get('key')!, decision }).toString(),
+  });
+}
+
+async function proposal(id: string) {
+  return (await (await env.web(`/api/proposals/${id}`)).json()) as {
+    status: string;
+    approvals: { level: number; status: string; approver: { email: string }; onBehalfOf?: { email: string } }[];
+  };
+}
+
+describe('setting an out-of-office delegate', () => {
+  it('answers the request form the same whether or not the address is in the directory', async () => {
+    const response = await env.web('/delegation', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'stranger@example.org' }).toString(),
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('If the address is in the PMO directory');
+    expect(await env.emailsTo('stranger@example.org')).toHaveLength(0);
+  });
+
+  it('refuses the API without the emailed key', async () => {
+    const response = await env.web(`/api/people/${FINANCE}/delegation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ delegateEmail: FINANCE_DEPUTY, from: isoDay(0), until: isoDay(7), key: 'guess' }),
+    });
+
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses a delegate who is not in the directory, naming the field', async () => {
+    const link = await delegationLinkFor(FINANCE);
+
+    const response = await env.web(`/api/people/${FINANCE}/delegation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ delegateEmail: 'nobody@example.org', from: isoDay(0), until: isoDay(7), key: link.searchParams.get('key') }),
+    });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { issues: { path: string }[] }).issues[0]!.path).toBe('delegateEmail');
+  });
+
+  it('sends new requests to the delegate, who decides on behalf of the approver', async () => {
+    const link = await delegationLinkFor(FINANCE);
+    const saved = await env.web(`/api/people/${FINANCE}/delegation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ delegateEmail: FINANCE_DEPUTY, from: isoDay(0), until: isoDay(7), key: link.searchParams.get('key') }),
+    });
+    expect(saved.status).toBe(201);
+    const id = await submit('Delegated finance review', 60000);
+
+    expect((await decide(linkFrom(await requestTo(PMO_LEAD, 'Delegated finance review'), 'approve'), 'approve')).status).toBe(200);
+    const request = await requestTo(FINANCE_DEPUTY, 'Delegated finance review');
+    expect(request.body.text).toContain('on behalf of Femi Adeyemi');
+    expect((await decide(linkFrom(request, 'approve'), 'approve')).status).toBe(200);
+
+    const approved = await eventually('approved', async () => {
+      const current = await proposal(id);
+      return current.status === 'APPROVED' ? current : undefined;
+    });
+    expect(approved.approvals[1]).toMatchObject({ level: 2, status: 'APPROVED', approver: { email: FINANCE_DEPUTY }, onBehalfOf: { email: FINANCE } });
+    const history = ((await (await env.web(`/api/proposals/${id}/history`)).json()) as { items: { summary: string }[] }).items;
+    expect(history.map((event) => event.summary)).toContain('Approved by Omar Farouk on behalf of Femi Adeyemi (level 2, Finance)');
+    expect((await env.emailsTo(FINANCE)).filter((email) => email.subject.includes('Delegated finance review'))).toHaveLength(0);
+  });
+});
+
+describe('a delegation that starts while approvals are pending', () => {
+  const title = 'Pending when the lead leaves';
+  let id: string;
+  let original: StoredEmail;
+
+  beforeAll(async () => {
+    id = await submit(title, 20000);
+    original = await requestTo(PMO_LEAD, title);
+    const link = await delegationLinkFor(PMO_LEAD);
+    const form = await env.web(`${link.pathname}${link.search}`);
+    expect(form.status).toBe(200);
+    const saved = await env.web(link.pathname, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: link.searchParams.get('key')!, delegateEmail: PMO_DEPUTY, from: isoDay(1), until: isoDay(3) }).toString(),
+    });
+    expect(saved.status).toBe(200);
+  });
+
+  it('leaves the pending approval with the approver until the period starts', async () => {
+    expect((await proposal(id)).approvals[0]!.approver.email).toBe(PMO_LEAD);
+  });
+
+  it('redirects it to the delegate at the first sweep of the period', async () => {
+    await env.stack.runSchedule('pmo-approval-sweep', new Date(`${isoDay(1)}T00:05:00Z`));
+
+    const redirected = await requestTo(PMO_DEPUTY, title);
+    expect(redirected.body.text).toContain('on behalf of Priya Shah');
+    expect((await proposal(id)).approvals[0]).toMatchObject({ status: 'PENDING', approver: { email: PMO_DEPUTY }, onBehalfOf: { email: PMO_LEAD } });
+  });
+
+  it('answers the approver’s own link with 409, and lets the delegate decide', async () => {
+    const stale = await decide(linkFrom(original, 'approve'), 'approve');
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain('reassigned to Noor Haddad');
+
+    expect((await decide(linkFrom(await requestTo(PMO_DEPUTY, title), 'approve'), 'approve')).status).toBe(200);
+    await eventually('approved', async () => ((await proposal(id)).status === 'APPROVED' ? true : undefined));
+  });
+});
