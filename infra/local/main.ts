@@ -34,6 +34,7 @@ PMO Pipeline is running locally (data in ${dataDir}).
 
   Intake form        ${web}/proposals/new
   Proposals          ${web}/proposals
+  Out of office      ${web}/delegation
   Local inbox        ${stack.urls.mailbox}/          (sent mail as JSON: ${stack.urls.mailbox}/store)
   Health             ${web}/healthz
   DynamoDB API       ${stack.urls.dynamodb}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, linkFrom, PMO_LEAD, startTestStack, type TestStack } from '#test/support/local-stack-harness.ts';
+import { eventually, FINANCE, linkFrom, PMO_LEAD, startTestStack, type TestStack } from '#test/support/local-stack-harness.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = 'test-results/screenshots';
@@ -50,8 +50,8 @@ describe('a submitter and an approver in the browser', () => {
     await page.getByLabel('Currency').selectOption('EUR');
     await page.getByLabel('Start date').fill('2027-03-01');
     await page.getByLabel('End date').fill('2027-09-30');
-    await page.getByLabel('Your name').fill('Noor Haddad');
-    await page.getByLabel('Your email').fill('noor.haddad@example.org');
+    await page.getByLabel('Your name').fill('Lena Berg');
+    await page.getByLabel('Your email').fill('lena.berg@example.org');
     for (const [criterion, rating] of [['Strategic alignment', '4'], ['Business value', '5'], ['Risk', '3'], ['Urgency', '4']] as const) {
       await page.getByRole('group', { name: criterion }).getByLabel(rating, { exact: true }).check();
     }
@@ -63,7 +63,7 @@ describe('a submitter and an approver in the browser', () => {
     expect(await page.getByRole('status').first().textContent()).toContain('Your proposal was submitted');
   });
 
-  it('lets the approver open the emailed link, see the proposal and approve it', async () => {
+  it('lets the PMO lead open the emailed link, see the proposal and approve it', async () => {
     const request = await eventually('the approval request', async () =>
       (await env.emailsTo(PMO_LEAD)).find((email) => email.subject.includes('Warehouse automation')),
     );
@@ -77,7 +77,30 @@ describe('a submitter and an approver in the browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Decision recorded');
   });
 
-  it('shows the proposal as approved, with the decision in its history', async () => {
+  it('shows the proposal waiting for finance, the second level for its amount', async () => {
+    await page.getByRole('link', { name: 'See the proposal' }).click();
+
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return page.locator('main > p').first().textContent();
+      }, { timeout: 10_000 })
+      .toContain('Level 2 of 2: Finance');
+  });
+
+  it('lets finance approve from its own email', async () => {
+    const request = await eventually('the finance request', async () =>
+      (await env.emailsTo(FINANCE)).find((email) => email.subject.includes('Warehouse automation')),
+    );
+
+    await page.goto(linkFrom(request, 'approve').toString());
+    expect(await page.locator('main').textContent()).toContain('level 2 of 2: Finance');
+    await page.getByRole('button', { name: 'Approve' }).click();
+
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Decision recorded');
+  });
+
+  it('shows the proposal as approved, with both decisions in its history', async () => {
     await page.getByRole('link', { name: 'See the proposal' }).click();
 
     await expect
@@ -86,7 +109,9 @@ describe('a submitter and an approver in the browser', () => {
         return page.locator('.status').first().textContent();
       }, { timeout: 10_000 })
       .toBe('Approved');
-    expect(await page.locator('ol.timeline').textContent()).toContain('Approved by Priya Shah');
+    const timeline = await page.locator('ol.timeline').textContent();
+    expect(timeline).toContain('Approved by Priya Shah (level 1, PMO review)');
+    expect(timeline).toContain('Approved by Femi Adeyemi (level 2, Finance)');
     await page.screenshot({ path: `${SCREENSHOTS}/proposal-approved.png`, fullPage: true });
   });
 });

@@ -6,10 +6,10 @@ import { Layout } from './layout.tsx';
 import { ProposalFacts, ScoreBreakdown, StatusBadge } from './proposal-parts.tsx';
 
 const STATUS_EXPLANATIONS: Record<Proposal['status'], string> = {
-  SUBMITTED: 'Received. It is being scored and routed to the approver.',
-  IN_REVIEW: 'Waiting for the approver’s decision.',
-  APPROVED: 'Approved.',
-  REJECTED: 'Not approved.',
+  SUBMITTED: 'Received. It is being scored and routed to its approvers.',
+  IN_REVIEW: 'Waiting for a decision.',
+  APPROVED: 'Approved at every level its amount requires; the submitter has been told.',
+  REJECTED: 'Not approved; the submitter has been told and may revise and resubmit it.',
   EXPIRED: 'Nobody decided before the deadline. The PMO will follow up.',
   WITHDRAWN: 'Withdrawn by the submitter.',
   FAILED: 'Processing failed. The PMO has been told and will follow up.',
