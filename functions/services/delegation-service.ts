@@ -11,9 +11,13 @@ import { delegationLink } from './links.ts';
 /** How long the emailed link to one's delegation page works. */
 const ACCESS_VALID_HOURS = 24;
 
+/** At most one link email per person in this window, so the form cannot be used to flood an inbox. */
+const ACCESS_EMAIL_WINDOW_MS = 10 * 60 * 1000;
+
 /**
- * Emails a person the link to their delegation page. Says nothing about whether the address is in
- * the directory: the page answers the same either way.
+ * Emails a person the link to their delegation page (once per window; a key issued but not sent is
+ * known to nobody). Says nothing about whether the address is in the directory: the page answers
+ * the same either way.
  */
 export async function requestDelegationAccess(email: string, now: Date): Promise<void> {
   const person = await directoryRepository.getPerson(email);
@@ -21,7 +25,7 @@ export async function requestDelegationAccess(email: string, now: Date): Promise
   const { secret } = createLinkSecret();
   await accessKeyRepository.issue(person.email, secret, now, ACCESS_VALID_HOURS * 3600);
   await sendEmailOnce(
-    `delegation-access#${person.email}#${now.toISOString()}`,
+    `delegation-access#${person.email}#${Math.floor(now.getTime() / ACCESS_EMAIL_WINDOW_MS)}`,
     person,
     delegationAccessEmail({ name: person.name, url: delegationLink(person.email, secret), validHours: ACCESS_VALID_HOURS }),
     now,

@@ -58,6 +58,20 @@ async function proposal(id: string) {
 }
 
 describe('setting an out-of-office delegate', () => {
+  let financeLink: URL;
+
+  beforeAll(async () => {
+    financeLink = await delegationLinkFor(FINANCE);
+  });
+
+  it('sends at most one link email per person in ten minutes, however often the form is sent', async () => {
+    const before = (await env.emailsTo(FINANCE)).length;
+
+    await env.web('/delegation', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(FINANCE)}` });
+
+    expect((await env.emailsTo(FINANCE)).length).toBe(before);
+  });
+
   it('answers the request form the same whether or not the address is in the directory', async () => {
     const response = await env.web('/delegation', {
       method: 'POST',
@@ -81,7 +95,7 @@ describe('setting an out-of-office delegate', () => {
   });
 
   it('refuses a delegate who is not in the directory, naming the field', async () => {
-    const link = await delegationLinkFor(FINANCE);
+    const link = financeLink;
 
     const response = await env.web(`/api/people/${FINANCE}/delegation`, {
       method: 'POST',
@@ -94,7 +108,7 @@ describe('setting an out-of-office delegate', () => {
   });
 
   it('sends new requests to the delegate, who decides on behalf of the approver', async () => {
-    const link = await delegationLinkFor(FINANCE);
+    const link = financeLink;
     const saved = await env.web(`/api/people/${FINANCE}/delegation`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
