@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import * as z from 'zod';
 import { ApproverSpecSchema } from '#domain/approval-policy.ts';
 import { APPROVAL_STATUSES, nextActionAt, type Approval } from '#domain/approval.ts';
-import { documentClient } from './dynamodb-client.ts';
+import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 
@@ -154,44 +154,26 @@ export const approvalRepository = {
 
   /** The approvals of a proposal, by level then slot. */
   async listForProposal(proposalId: string): Promise<StoredApproval[]> {
-    const items: StoredApproval[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await documentClient.send(
-        new QueryCommand({
-          TableName: environment.tableName,
-          IndexName: INDEX.gsi3,
-          KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.approvalsOfProposal(proposalId), ':prefix': 'APPROVAL#' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(Items ?? []).map(toApproval));
-      startKey = LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await queryAll({
+      TableName: environment.tableName,
+      IndexName: INDEX.gsi3,
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.approvalsOfProposal(proposalId), ':prefix': 'APPROVAL#' },
+    });
+    return items.map(toApproval);
   },
 
   /** An approver's pending approvals (their queue), oldest first. */
   async listPendingFor(approverEmail: string): Promise<StoredApproval[]> {
-    const items: StoredApproval[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await documentClient.send(
-        new QueryCommand({
-          TableName: environment.tableName,
-          IndexName: INDEX.gsi2,
-          KeyConditionExpression: 'gsi2pk = :pk',
-          FilterExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pk': keys.approvalsByApprover(approverEmail), ':pending': 'PENDING' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(Items ?? []).map(toApproval));
-      startKey = LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await queryAll({
+      TableName: environment.tableName,
+      IndexName: INDEX.gsi2,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      FilterExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.approvalsByApprover(approverEmail), ':pending': 'PENDING' },
+    });
+    return items.map(toApproval);
   },
 
   /**

@@ -1,6 +1,6 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { chronological, type AuditEvent } from '#domain/audit.ts';
-import { documentClient } from './dynamodb-client.ts';
+import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 
@@ -23,20 +23,11 @@ export const auditRepository = {
 
   /** A subject's events in time order. */
   async listForSubject(subjectId: string): Promise<AuditEvent[]> {
-    const events: AuditEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await documentClient.send(
-        new QueryCommand({
-          TableName: environment.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.auditEvent(subjectId, '').pk, ':prefix': keys.auditPrefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      events.push(...(Items ?? []).map((item) => withoutKeys(item) as unknown as AuditEvent));
-      startKey = LastEvaluatedKey;
-    } while (startKey);
-    return chronological(events);
+    const items = await queryAll({
+      TableName: environment.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.auditEvent(subjectId, '').pk, ':prefix': keys.auditPrefix },
+    });
+    return chronological(items.map((item) => withoutKeys(item) as unknown as AuditEvent));
   },
 };

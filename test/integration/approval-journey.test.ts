@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, linkFrom, PMO_LEAD, proposalBody, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
+import { eventually, linkFrom, PMO_LEAD, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
 
 let env: TestStack;
 
@@ -11,49 +11,14 @@ afterAll(async () => {
   await env?.stop();
 });
 
-interface ProposalJson {
-  id: string;
-  status: string;
-  score?: { total: number; breakdown: unknown[] };
-  approvals: { level: number; status: string; approver: { email: string }; decidedAt?: string; comment?: string }[];
-}
-
-async function getProposal(id: string): Promise<ProposalJson> {
-  return (await (await env.web(`/api/proposals/${id}`)).json()) as ProposalJson;
-}
-
-function waitForStatus(id: string, status: string): Promise<ProposalJson> {
-  return eventually(`proposal ${id} to be ${status}`, async () => {
-    const proposal = await getProposal(id);
-    return proposal.status === status ? proposal : undefined;
-  });
+function submitterOf(title: string) {
+  return `submitter+${title.replace(/\W/g, '')}@example.org`;
 }
 
 /** Submits a proposal and returns it with the approval request email sent to the PMO lead. */
 async function submitAndAwaitRequest(title: string): Promise<{ id: string; request: StoredEmail }> {
-  const response = await env.web('/api/proposals', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(proposalBody({ title, submitter: { name: 'Sam Carter', email: `submitter+${title.replace(/\W/g, '')}@example.org` } })),
-  });
-  const { id } = (await response.json()) as { id: string };
-  const request = await eventually(`approval request for ${title}`, async () =>
-    (await env.emailsTo(PMO_LEAD)).find((email) => email.subject.includes(title)),
-  );
-  return { id, request };
-}
-
-function postDecision(link: URL, fields: Record<string, string>) {
-  const approvalPath = link.pathname;
-  return env.web(approvalPath, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ key: link.searchParams.get('key') ?? '', ...fields }).toString(),
-  });
-}
-
-function submitterOf(title: string) {
-  return `submitter+${title.replace(/\W/g, '')}@example.org`;
+  const id = await env.submit({ title, submitter: { name: 'Sam Carter', email: submitterOf(title) } });
+  return { id, request: await env.requestTo(PMO_LEAD, title) };
 }
 
 describe('approving a proposal from the emailed link', () => {
@@ -66,7 +31,7 @@ describe('approving a proposal from the emailed link', () => {
   });
 
   it('scores the proposal and puts it in review with one pending approval by the PMO lead', async () => {
-    const proposal = await waitForStatus(id, 'IN_REVIEW');
+    const proposal = await env.waitForStatus(id, 'IN_REVIEW');
 
     expect(proposal.score?.breakdown).toHaveLength(4);
     expect(proposal.approvals).toEqual([expect.objectContaining({ level: 1, status: 'PENDING', approver: expect.objectContaining({ email: PMO_LEAD }) })]);
@@ -97,26 +62,26 @@ describe('approving a proposal from the emailed link', () => {
     expect(page).not.toContain('<script');
     expect(get.headers.get('referrer-policy')).toBe('no-referrer');
     expect(head.status).toBe(200);
-    expect((await getProposal(id)).approvals[0]!.status).toBe('PENDING');
+    expect((await env.proposal(id)).approvals[0]!.status).toBe('PENDING');
   });
 
   it('records the decision on POST, resumes the workflow and tells the submitter', async () => {
-    const response = await postDecision(linkFrom(request, 'approve'), { decision: 'approve', comment: 'Good value.' });
+    const response = await env.decide(linkFrom(request, 'approve'), 'approve', 'Good value.');
 
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('Decision recorded');
-    const proposal = await waitForStatus(id, 'APPROVED');
+    const proposal = await env.waitForStatus(id, 'APPROVED');
     expect(proposal.approvals[0]).toMatchObject({ status: 'APPROVED', comment: 'Good value.' });
     const outcome = await env.waitForEmail(submitterOf(title), 'was approved');
     expect(outcome.body.text).toContain('Good value.');
   });
 
   it('answers a second click with 409 naming who decided, and sends nothing more', async () => {
-    const response = await postDecision(linkFrom(request, 'reject'), { decision: 'reject', comment: 'Changed my mind' });
+    const response = await env.decide(linkFrom(request, 'reject'), 'reject', 'Changed my mind');
 
     expect(response.status).toBe(409);
     expect(await response.text()).toContain('already approved by Priya Shah');
-    expect((await getProposal(id)).status).toBe('APPROVED');
+    expect((await env.proposal(id)).status).toBe('APPROVED');
     expect((await env.emailsTo(submitterOf(title))).filter((email) => email.subject.includes('approved'))).toHaveLength(1);
   });
 
@@ -146,18 +111,18 @@ describe('rejecting a proposal', () => {
   });
 
   it('asks for a comment and keeps the approval pending when it is missing', async () => {
-    const response = await postDecision(linkFrom(request, 'reject'), { decision: 'reject' });
+    const response = await env.decide(linkFrom(request, 'reject'), 'reject');
 
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Say why you reject the proposal');
-    expect((await getProposal(id)).approvals[0]!.status).toBe('PENDING');
+    expect((await env.proposal(id)).approvals[0]!.status).toBe('PENDING');
   });
 
   it('rejects with the comment and emails it to the submitter', async () => {
-    const response = await postDecision(linkFrom(request, 'reject'), { decision: 'reject', comment: 'Not this year <b>sorry</b>' });
+    const response = await env.decide(linkFrom(request, 'reject'), 'reject', 'Not this year <b>sorry</b>');
 
     expect(response.status).toBe(200);
-    await waitForStatus(id, 'REJECTED');
+    await env.waitForStatus(id, 'REJECTED');
     const outcome = await env.waitForEmail(submitterOf(title), 'was not approved');
     expect(outcome.body.html).toContain('Not this year &lt;b&gt;sorry&lt;/b&gt;');
   });
@@ -177,12 +142,12 @@ describe('links that must not decide', () => {
     link.searchParams.set('key', 'A'.repeat(43));
 
     const get = await env.web(`${link.pathname}${link.search}`);
-    const post = await postDecision(link, { decision: 'approve' });
+    const post = await env.decide(link, 'approve');
 
     expect(get.status).toBe(403);
     expect(post.status).toBe(403);
     expect(await post.text()).toContain('This link is not valid');
-    expect((await getProposal(id)).approvals[0]!.status).toBe('PENDING');
+    expect((await env.proposal(id)).approvals[0]!.status).toBe('PENDING');
   });
 
   it('answers 404 to an approval that does not exist, without exception text', async () => {
@@ -207,13 +172,13 @@ describe('an approval nobody decides', () => {
   it('is left alone by a sweep before its deadline', async () => {
     await env.stack.runSchedule('pmo-approval-sweep', new Date(Date.now() + 4 * 24 * 3600 * 1000));
 
-    expect((await getProposal(id)).status).toBe('IN_REVIEW');
+    expect((await env.proposal(id)).status).toBe('IN_REVIEW');
   });
 
   it('expires at the sweep after its deadline, and the submitter and the PMO lead are told', async () => {
     await env.stack.runSchedule('pmo-approval-sweep', new Date(Date.now() + 6 * 24 * 3600 * 1000));
 
-    const proposal = await waitForStatus(id, 'EXPIRED');
+    const proposal = await env.waitForStatus(id, 'EXPIRED');
     expect(proposal.approvals[0]!.status).toBe('EXPIRED');
     await env.waitForEmail(submitterOf(title), 'expired without a decision');
     await eventually('the PMO lead told', async () =>
@@ -224,10 +189,10 @@ describe('an approval nobody decides', () => {
   it('answers 410 to the link once expired', async () => {
     const link = linkFrom(request, 'approve');
 
-    const response = await postDecision(link, { decision: 'approve' });
+    const response = await env.decide(link, 'approve');
 
     expect(response.status).toBe(410);
-    expect((await getProposal(id)).status).toBe('EXPIRED');
+    expect((await env.proposal(id)).status).toBe('EXPIRED');
   });
 
   it('sends nothing more when the sweep runs again', async () => {

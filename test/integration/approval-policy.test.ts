@@ -1,16 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  EXECUTIVE,
-  FINANCE,
-  linkFrom,
-  PMO_DEPUTY,
-  PMO_LEAD,
-  proposalBody,
-  startTestStack,
-  type StoredEmail,
-  type TestStack,
-} from '#test/support/local-stack-harness.ts';
+import { eventually, EXECUTIVE, FINANCE, linkFrom, PMO_DEPUTY, PMO_LEAD, proposalBody, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
 
 let env: TestStack;
 
@@ -22,59 +11,17 @@ afterAll(async () => {
   await env?.stop();
 });
 
-interface ProposalJson {
-  id: string;
-  status: string;
-  revision: number;
-  reviewStage?: { level: number; name: string; of: number };
-  approvals: { level: number; levelName: string; status: string; approver: { email: string }; onBehalfOf?: { email: string } }[];
-}
-
 const HOUR = 3600 * 1000;
-
-async function getProposal(id: string): Promise<ProposalJson> {
-  return (await (await env.web(`/api/proposals/${id}`)).json()) as ProposalJson;
-}
-
-function waitForStatus(id: string, status: string): Promise<ProposalJson> {
-  return eventually(`proposal ${id} to be ${status}`, async () => {
-    const proposal = await getProposal(id);
-    return proposal.status === status ? proposal : undefined;
-  });
-}
-
-async function historyOf(id: string): Promise<{ type: string; summary: string }[]> {
-  return ((await (await env.web(`/api/proposals/${id}/history`)).json()) as { items: { type: string; summary: string }[] }).items;
-}
 
 /** Submits a proposal with a title that tells its emails apart; returns its id and submitter address. */
 async function submit(title: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; submitter: string }> {
   const submitter = `s.${title.toLowerCase().replace(/\W+/g, '-')}@example.org`;
-  const response = await env.web('/api/proposals', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(proposalBody({ title, submitter: { name: 'Sam Carter', email: submitter }, ...overrides })),
-  });
-  expect(response.status).toBe(201);
-  return { id: ((await response.json()) as { id: string }).id, submitter };
-}
-
-function requestTo(address: string, title: string, subjectStart = 'Approval needed'): Promise<StoredEmail> {
-  return eventually(`"${subjectStart}" for ${title} to ${address}`, async () =>
-    (await env.emailsTo(address)).find((email) => email.subject.startsWith(subjectStart) && email.subject.includes(title)),
-  );
-}
-
-async function decide(link: URL, decision: 'approve' | 'reject', comment?: string): Promise<Response> {
-  return env.web(link.pathname, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ key: link.searchParams.get('key')!, decision, ...(comment ? { comment } : {}) }).toString(),
-  });
+  const id = await env.submit({ title, submitter: { name: 'Sam Carter', email: submitter }, ...overrides });
+  return { id, submitter };
 }
 
 async function approveFrom(address: string, title: string): Promise<void> {
-  const response = await decide(linkFrom(await requestTo(address, title), 'approve'), 'approve');
+  const response = await env.decide(linkFrom(await env.requestTo(address, title), 'approve'), 'approve');
   expect(response.status).toBe(200);
 }
 
@@ -92,15 +39,15 @@ describe('routing by amount', () => {
     const { id, submitter } = await submit(title, { estimatedCost: { amount: 300000, currency: 'EUR' } });
 
     await approveFrom(PMO_LEAD, title);
-    expect((await waitForStatus(id, 'IN_REVIEW')).approvals.map((approval) => approval.level)).toContain(1);
+    expect((await env.waitForStatus(id, 'IN_REVIEW')).approvals.map((approval) => approval.level)).toContain(1);
     await approveFrom(FINANCE, title);
     const atLevelThree = await eventually('level 3 asked', async () => {
-      const proposal = await getProposal(id);
+      const proposal = await env.proposal(id);
       return proposal.reviewStage?.level === 3 ? proposal : undefined;
     });
     await approveFrom(EXECUTIVE, title);
 
-    const approved = await waitForStatus(id, 'APPROVED');
+    const approved = await env.waitForStatus(id, 'APPROVED');
     expect(atLevelThree.reviewStage).toEqual({ level: 3, name: 'Executive sponsor', of: 3 });
     expect(approved.approvals.map((approval) => [approval.level, approval.levelName, approval.status])).toEqual([
       [1, 'PMO review', 'APPROVED'],
@@ -117,7 +64,7 @@ describe('routing by amount', () => {
     await approveFrom(PMO_LEAD, title);
     await approveFrom(FINANCE, title);
 
-    const approved = await waitForStatus(id, 'APPROVED');
+    const approved = await env.waitForStatus(id, 'APPROVED');
     expect(approved.approvals.map((approval) => approval.level)).toEqual([1, 2]);
     expect((await env.emailsTo(EXECUTIVE)).filter((email) => email.subject.includes(title))).toHaveLength(0);
   });
@@ -127,9 +74,9 @@ describe('routing by amount', () => {
     const { id } = await submit(title, { estimatedCost: { amount: 60000, currency: 'USD' } });
 
     await approveFrom(PMO_LEAD, title);
-    await requestTo(FINANCE, title);
+    await env.requestTo(FINANCE, title);
 
-    expect((await getProposal(id)).reviewStage).toMatchObject({ level: 2, of: 2 });
+    expect((await env.proposal(id)).reviewStage).toMatchObject({ level: 2, of: 2 });
   });
 
   it('refuses a currency the policy cannot convert, naming the field', async () => {
@@ -147,10 +94,10 @@ describe('routing by amount', () => {
     const title = 'Weak case';
     const { id } = await submit(title, { criteria: { strategicAlignment: 1, businessValue: 2, risk: 5, urgency: 1 } });
 
-    const request = await requestTo(PMO_LEAD, title);
+    const request = await env.requestTo(PMO_LEAD, title);
 
     expect(request.body.text).toContain('Below threshold');
-    expect((await getProposal(id)).status).toBe('IN_REVIEW');
+    expect((await env.proposal(id)).status).toBe('IN_REVIEW');
   });
 });
 
@@ -162,12 +109,12 @@ describe('a rejection at level 2', () => {
   beforeAll(async () => {
     ({ id, submitter } = await submit(title, { estimatedCost: { amount: 300000, currency: 'EUR' } }));
     await approveFrom(PMO_LEAD, title);
-    const response = await decide(linkFrom(await requestTo(FINANCE, title), 'reject'), 'reject', 'Budget is committed this year.');
+    const response = await env.decide(linkFrom(await env.requestTo(FINANCE, title), 'reject'), 'reject', 'Budget is committed this year.');
     expect(response.status).toBe(200);
   });
 
   it('ends the review as REJECTED without ever asking level 3', async () => {
-    const rejected = await waitForStatus(id, 'REJECTED');
+    const rejected = await env.waitForStatus(id, 'REJECTED');
 
     expect(rejected.approvals.map((approval) => approval.level)).toEqual([1, 2]);
     expect((await env.emailsTo(EXECUTIVE)).filter((email) => email.subject.includes(title))).toHaveLength(0);
@@ -205,18 +152,18 @@ describe('a rejection at level 2', () => {
     expect(resubmitted.status).toBe(303);
     expect(resubmitted.headers.get('location')).toBe(`/proposals/${id}?submitted=1`);
     await eventually('a second PMO request', async () => ((await requestsFor(title)).filter((email) => email.destination.to.some((to) => to.includes(PMO_LEAD))).length === 2 ? true : undefined));
-    const revised = await getProposal(id);
+    const revised = await env.proposal(id);
     expect(revised.revision).toBe(2);
-    expect((await historyOf(id)).map((event) => event.type)).toContain('resubmitted');
+    expect((await env.history(id)).map((event) => event.type)).toContain('resubmitted');
   });
 
   it('goes through the policy again: the smaller revision needs PMO review only', async () => {
     const requests = (await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.includes(title));
     const latest = requests.at(-1)!;
 
-    expect((await decide(linkFrom(latest, 'approve'), 'approve')).status).toBe(200);
+    expect((await env.decide(linkFrom(latest, 'approve'), 'approve')).status).toBe(200);
 
-    const approved = await waitForStatus(id, 'APPROVED');
+    const approved = await env.waitForStatus(id, 'APPROVED');
     expect(approved.approvals.filter((approval) => approval.status === 'APPROVED').length).toBe(2);
   });
 });
@@ -229,7 +176,7 @@ describe('when nobody answers', () => {
 
   beforeAll(async () => {
     ({ id } = await submit(title));
-    firstRequest = await requestTo(PMO_LEAD, title);
+    firstRequest = await env.requestTo(PMO_LEAD, title);
     requestedAt = Date.now();
   });
 
@@ -257,26 +204,26 @@ describe('when nobody answers', () => {
   it('escalates to the fallback approver after 96 hours, with one execution still waiting', async () => {
     await sweep(new Date(requestedAt + 97 * HOUR));
 
-    const escalated = await requestTo(PMO_DEPUTY, title);
+    const escalated = await env.requestTo(PMO_DEPUTY, title);
     expect(escalated.body.text).toContain('Priya Shah did not answer in time');
-    const proposal = await getProposal(id);
+    const proposal = await env.proposal(id);
     expect(proposal.approvals).toHaveLength(1);
     expect(proposal.approvals[0]).toMatchObject({ status: 'PENDING', approver: { email: PMO_DEPUTY } });
   });
 
   it('answers the earlier approver’s links with 409 "reassigned to" the new approver', async () => {
-    const response = await decide(linkFrom(firstRequest, 'approve'), 'approve');
+    const response = await env.decide(linkFrom(firstRequest, 'approve'), 'approve');
 
     expect(response.status).toBe(409);
     expect(await response.text()).toContain('reassigned to Noor Haddad');
-    expect((await getProposal(id)).status).toBe('IN_REVIEW');
+    expect((await env.proposal(id)).status).toBe('IN_REVIEW');
   });
 
   it('lets the fallback approver decide, and records the whole story in the history', async () => {
     await approveFrom(PMO_DEPUTY, title);
 
-    await waitForStatus(id, 'APPROVED');
-    const types = (await historyOf(id)).map((event) => event.type);
+    await env.waitForStatus(id, 'APPROVED');
+    const types = (await env.history(id)).map((event) => event.type);
     expect(types).toEqual(expect.arrayContaining(['reminded', 'escalated', 'decided']));
     expect(types.indexOf('reminded')).toBeLessThan(types.indexOf('escalated'));
   });
@@ -289,7 +236,7 @@ describe('withdrawing a proposal', () => {
 
   beforeAll(async () => {
     ({ id, submitter } = await submit(title));
-    await requestTo(PMO_LEAD, title);
+    await env.requestTo(PMO_LEAD, title);
   });
 
   it('shows a confirmation page on the emailed link without withdrawing', async () => {
@@ -300,7 +247,7 @@ describe('withdrawing a proposal', () => {
 
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Withdraw proposal');
-    expect((await getProposal(id)).status).toBe('IN_REVIEW');
+    expect((await env.proposal(id)).status).toBe('IN_REVIEW');
   });
 
   it('withdraws on POST, closes the pending approval and ends the workflow', async () => {
@@ -314,16 +261,16 @@ describe('withdrawing a proposal', () => {
     });
 
     expect(response.status).toBe(200);
-    const withdrawn = await waitForStatus(id, 'WITHDRAWN');
+    const withdrawn = await env.waitForStatus(id, 'WITHDRAWN');
     expect(withdrawn.approvals[0]!.status).toBe('WITHDRAWN');
     await env.waitForEmail(submitter, 'was withdrawn');
   });
 
   it('answers the approver’s link with 410', async () => {
-    const response = await decide(linkFrom(await requestTo(PMO_LEAD, title), 'approve'), 'approve');
+    const response = await env.decide(linkFrom(await env.requestTo(PMO_LEAD, title), 'approve'), 'approve');
 
     expect(response.status).toBe(410);
-    expect((await getProposal(id)).status).toBe('WITHDRAWN');
+    expect((await env.proposal(id)).status).toBe('WITHDRAWN');
   });
 
   it('refuses a withdrawal without the submitter’s key', async () => {

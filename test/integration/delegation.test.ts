@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, FINANCE, FINANCE_DEPUTY, linkFrom, PMO_DEPUTY, PMO_LEAD, proposalBody, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
+import { eventually, FINANCE, FINANCE_DEPUTY, linkFrom, PMO_DEPUTY, PMO_LEAD, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
 
 let env: TestStack;
 
@@ -25,36 +25,6 @@ async function delegationLinkFor(email: string): Promise<URL> {
   expect(response.status).toBe(200);
   const emails = await env.waitForEmails(email, before + 1);
   return new URL(/Set my out-of-office delegate: (\S+)/.exec(emails.at(-1)!.body.text!)![1]!);
-}
-
-async function submit(title: string, amount: number): Promise<string> {
-  const response = await env.web('/api/proposals', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(proposalBody({ title, estimatedCost: { amount, currency: 'EUR' } })),
-  });
-  return ((await response.json()) as { id: string }).id;
-}
-
-function requestTo(address: string, title: string): Promise<StoredEmail> {
-  return eventually(`a request for ${title} to ${address}`, async () =>
-    (await env.emailsTo(address)).find((email) => email.subject.startsWith('Approval needed') && email.subject.includes(title)),
-  );
-}
-
-function decide(link: URL, decision: 'approve' | 'reject') {
-  return env.web(link.pathname, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ key: link.searchParams.get('key')!, decision }).toString(),
-  });
-}
-
-async function proposal(id: string) {
-  return (await (await env.web(`/api/proposals/${id}`)).json()) as {
-    status: string;
-    approvals: { level: number; status: string; approver: { email: string }; onBehalfOf?: { email: string } }[];
-  };
 }
 
 describe('setting an out-of-office delegate', () => {
@@ -115,15 +85,15 @@ describe('setting an out-of-office delegate', () => {
       body: JSON.stringify({ delegateEmail: FINANCE_DEPUTY, from: isoDay(0), until: isoDay(7), key: link.searchParams.get('key') }),
     });
     expect(saved.status).toBe(201);
-    const id = await submit('Delegated finance review', 60000);
+    const id = await env.submit({ title: 'Delegated finance review', estimatedCost: { amount: 60000, currency: 'EUR' } });
 
-    expect((await decide(linkFrom(await requestTo(PMO_LEAD, 'Delegated finance review'), 'approve'), 'approve')).status).toBe(200);
-    const request = await requestTo(FINANCE_DEPUTY, 'Delegated finance review');
+    expect((await env.decide(linkFrom(await env.requestTo(PMO_LEAD, 'Delegated finance review'), 'approve'), 'approve')).status).toBe(200);
+    const request = await env.requestTo(FINANCE_DEPUTY, 'Delegated finance review');
     expect(request.body.text).toContain('on behalf of Femi Adeyemi');
-    expect((await decide(linkFrom(request, 'approve'), 'approve')).status).toBe(200);
+    expect((await env.decide(linkFrom(request, 'approve'), 'approve')).status).toBe(200);
 
     const approved = await eventually('approved', async () => {
-      const current = await proposal(id);
+      const current = await env.proposal(id);
       return current.status === 'APPROVED' ? current : undefined;
     });
     expect(approved.approvals[1]).toMatchObject({ level: 2, status: 'APPROVED', approver: { email: FINANCE_DEPUTY }, onBehalfOf: { email: FINANCE } });
@@ -139,8 +109,8 @@ describe('a delegation that starts while approvals are pending', () => {
   let original: StoredEmail;
 
   beforeAll(async () => {
-    id = await submit(title, 20000);
-    original = await requestTo(PMO_LEAD, title);
+    id = await env.submit({ title, estimatedCost: { amount: 20000, currency: 'EUR' } });
+    original = await env.requestTo(PMO_LEAD, title);
     const link = await delegationLinkFor(PMO_LEAD);
     const form = await env.web(`${link.pathname}${link.search}`);
     expect(form.status).toBe(200);
@@ -153,23 +123,23 @@ describe('a delegation that starts while approvals are pending', () => {
   });
 
   it('leaves the pending approval with the approver until the period starts', async () => {
-    expect((await proposal(id)).approvals[0]!.approver.email).toBe(PMO_LEAD);
+    expect((await env.proposal(id)).approvals[0]!.approver.email).toBe(PMO_LEAD);
   });
 
   it('redirects it to the delegate at the first sweep of the period', async () => {
     await env.stack.runSchedule('pmo-approval-sweep', new Date(`${isoDay(1)}T00:05:00Z`));
 
-    const redirected = await requestTo(PMO_DEPUTY, title);
+    const redirected = await env.requestTo(PMO_DEPUTY, title);
     expect(redirected.body.text).toContain('on behalf of Priya Shah');
-    expect((await proposal(id)).approvals[0]).toMatchObject({ status: 'PENDING', approver: { email: PMO_DEPUTY }, onBehalfOf: { email: PMO_LEAD } });
+    expect((await env.proposal(id)).approvals[0]).toMatchObject({ status: 'PENDING', approver: { email: PMO_DEPUTY }, onBehalfOf: { email: PMO_LEAD } });
   });
 
   it('answers the approver’s own link with 409, and lets the delegate decide', async () => {
-    const stale = await decide(linkFrom(original, 'approve'), 'approve');
+    const stale = await env.decide(linkFrom(original, 'approve'), 'approve');
     expect(stale.status).toBe(409);
     expect(await stale.text()).toContain('reassigned to Noor Haddad');
 
-    expect((await decide(linkFrom(await requestTo(PMO_DEPUTY, title), 'approve'), 'approve')).status).toBe(200);
-    await eventually('approved', async () => ((await proposal(id)).status === 'APPROVED' ? true : undefined));
+    expect((await env.decide(linkFrom(await env.requestTo(PMO_DEPUTY, title), 'approve'), 'approve')).status).toBe(200);
+    await eventually('approved', async () => ((await env.proposal(id)).status === 'APPROVED' ? true : undefined));
   });
 });

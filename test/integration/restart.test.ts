@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, linkFrom, PMO_LEAD, proposalBody, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
+import { eventually, linkFrom, PMO_LEAD, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
 
 let env: TestStack;
 
@@ -12,26 +12,16 @@ afterAll(async () => {
 });
 
 async function statusOf(id: string): Promise<string> {
-  return ((await (await env.web(`/api/proposals/${id}`)).json()) as { status: string }).status;
+  return (await env.proposal(id)).status;
 }
 
 async function submit(title: string): Promise<{ id: string; request: StoredEmail }> {
-  const response = await env.web('/api/proposals', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(proposalBody({ title })),
-  });
-  const { id } = (await response.json()) as { id: string };
-  const request = await eventually('the approval request', async () => (await env.emailsTo(PMO_LEAD)).find((email) => email.subject.includes(title)));
-  return { id, request };
+  const id = await env.submit({ title });
+  return { id, request: await env.requestTo(PMO_LEAD, title) };
 }
 
 function approve(link: URL) {
-  return env.web(link.pathname, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ key: link.searchParams.get('key')!, decision: 'approve' }).toString(),
-  });
+  return env.decide(link, 'approve');
 }
 
 describe('a restart of the local stack while a workflow waits for a decision', () => {

@@ -13,6 +13,24 @@ export interface StoredEmail {
   readonly at: number;
 }
 
+/** A proposal as `GET /api/proposals/:id` returns it (the parts the tests read). */
+export interface ProposalJson {
+  id: string;
+  status: string;
+  revision: number;
+  score?: { total: number; breakdown: unknown[] };
+  reviewStage?: { level: number; name: string; of: number };
+  approvals: {
+    level: number;
+    levelName: string;
+    status: string;
+    approver: { email: string };
+    onBehalfOf?: { email: string };
+    decidedAt?: string;
+    comment?: string;
+  }[];
+}
+
 /** A local stack on free ports and a throw-away data folder, with helpers for the journeys. */
 export interface TestStack {
   readonly stack: LocalStack;
@@ -27,6 +45,18 @@ export interface TestStack {
   waitForEmails(address: string, count: number, timeoutMs?: number): Promise<StoredEmail[]>;
   /** Waits for the first email to an address whose subject contains `subject`. */
   waitForEmail(address: string, subject: string, timeoutMs?: number): Promise<StoredEmail>;
+  /** Submits a proposal through the API (a valid body with `overrides`) and returns its id. */
+  submit(overrides?: Record<string, unknown>): Promise<string>;
+  /** The proposal as the API returns it. */
+  proposal(id: string): Promise<ProposalJson>;
+  /** Waits until the proposal has `status` (workflow steps run asynchronously). */
+  waitForStatus(id: string, status: string): Promise<ProposalJson>;
+  /** The proposal's audit trail. */
+  history(id: string): Promise<{ type: string; summary: string }[]>;
+  /** Waits for the approval request (or reminder) about `title` to `address`. */
+  requestTo(address: string, title: string, subjectStart?: string): Promise<StoredEmail>;
+  /** Posts a decision from an emailed approval link, as the page's button does. */
+  decide(link: URL, decision: 'approve' | 'reject', comment?: string): Promise<Response>;
   /** Stops the stack; with `keepData`, the data folder stays for a restart. */
   stop(options?: { keepData?: boolean }): Promise<void>;
   /** Starts the stack again on the same ports and data, as after a restart of `npm start`. */
@@ -58,10 +88,38 @@ async function wrap(stack: LocalStack, dataDir: string, approvalPolicyPath: stri
   };
   const emailsTo = async (address: string) =>
     (await emails()).filter((email) => email.destination.to.some((to) => to.toLowerCase().includes(address.toLowerCase())));
+  const web = (path: string, init?: RequestInit) => fetch(`${stack.urls.web}${path}`, { redirect: 'manual', ...init });
+  const proposal = async (id: string) => (await (await web(`/api/proposals/${id}`)).json()) as ProposalJson;
   const harness: TestStack = {
     stack,
     dataDir,
-    web: (path, init) => fetch(`${stack.urls.web}${path}`, { redirect: 'manual', ...init }),
+    web,
+    submit: async (overrides = {}) => {
+      const response = await web('/api/proposals', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(proposalBody(overrides)),
+      });
+      if (response.status !== 201) throw new Error(`The submission answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as { id: string }).id;
+    },
+    proposal,
+    waitForStatus: (id, status) =>
+      eventually(`proposal ${id} to be ${status}`, async () => {
+        const current = await proposal(id);
+        return current.status === status ? current : undefined;
+      }),
+    history: async (id) => ((await (await web(`/api/proposals/${id}/history`)).json()) as { items: { type: string; summary: string }[] }).items,
+    requestTo: (address, title, subjectStart = 'Approval needed') =>
+      eventually(`"${subjectStart}" about ${title} to ${address}`, async () =>
+        (await emailsTo(address)).find((email) => email.subject.startsWith(subjectStart) && email.subject.includes(title)),
+      ),
+    decide: (link, decision, comment) =>
+      web(link.pathname, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ key: link.searchParams.get('key') ?? '', decision, ...(comment ? { comment } : {}) }).toString(),
+      }),
     emails,
     emailsTo,
     waitForEmails: (address, count, timeoutMs) =>
