@@ -1,6 +1,11 @@
 import type { Delegation } from '#domain/delegation.ts';
-import { formatDateTime } from '#domain/format.ts';
+import { formatDate } from '#domain/format.ts';
 import { Layout, MessagePage } from './layout.tsx';
+
+/** The last whole day of a delegation period (its end is the first instant after it). */
+function lastDayOf(delegation: Delegation): string {
+  return new Date(Date.parse(delegation.endsAt) - 1).toISOString().slice(0, 10);
+}
 
 /** Asks for the email address to send the personal delegation link to. */
 export function DelegationRequestPage(props: { email?: string; error?: string }) {
@@ -73,8 +78,8 @@ export function DelegationPage(props: {
       ) : null}
       {props.current ? (
         <p>
-          {props.current.delegate.name} decides for you from {formatDateTime(props.current.startsAt)} until {formatDateTime(props.current.endsAt)}. A new
-          period replaces it.
+          {props.current.delegate.name} decides for you from {formatDate(props.current.startsAt.slice(0, 10))} to {formatDate(lastDayOf(props.current))}{' '}
+          (inclusive). A new period replaces it.
         </p>
       ) : (
         <p>No out-of-office period is set.</p>
