@@ -148,7 +148,7 @@ export function buildIntakeWorkflow(scope: Construct, functions: IntakeWorkflowF
       request: sfn.JsonPath.objectAt('$.progress.review.nextLevel.request'),
       assignee: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
     },
-    maxConcurrency: 10,
+    maxConcurrency: 40,
     resultPath: '$.progress.levelResults',
   });
   askApprovers.itemProcessor(requestApproval);

@@ -24,15 +24,22 @@ function mailbox(recipient: Recipient): string {
 /**
  * Sends an email at most once per `dedupeKey`: a marker is claimed with a conditional write
  * before sending and released if SES refuses, so retried and replayed steps never send twice.
- * Returns false when the email had already been sent.
+ * Returns false when the email had already been sent. A message given as a function is built only
+ * once the claim succeeded, so work it does (storing the hash of a link secret) happens only for
+ * an email that goes out.
  */
-export async function sendEmailOnce(dedupeKey: string, to: Recipient, message: EmailMessage, now: Date): Promise<boolean> {
+export async function sendEmailOnce(
+  dedupeKey: string,
+  to: Recipient,
+  content: EmailMessage | (() => Promise<EmailMessage>),
+  now: Date,
+): Promise<boolean> {
   const Key = keys.emailMarker(dedupeKey);
   try {
     await documentClient.send(
       new PutCommand({
         TableName: environment.tableName,
-        Item: { ...Key, kind: 'email-marker', to: to.email, subject: message.subject, sentAt: now.toISOString(), expiresAt: ttlAfter(now, MARKER_TTL_SECONDS) },
+        Item: { ...Key, kind: 'email-marker', to: to.email, sentAt: now.toISOString(), expiresAt: ttlAfter(now, MARKER_TTL_SECONDS) },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -41,6 +48,7 @@ export async function sendEmailOnce(dedupeKey: string, to: Recipient, message: E
     throw error;
   }
   try {
+    const message = typeof content === 'function' ? await content() : content;
     await sesClient.send(
       new SendEmailCommand({
         FromEmailAddress: environment.emailFrom,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PermanentError } from './errors.ts';
 import type { Money } from './proposal.ts';
 
 /** A role of the directory, or one named person. */
@@ -40,6 +41,9 @@ export const ApprovalPolicySchema = z
   })
   .strict()
   .superRefine((policy, ctx) => {
+    if (policy.levels[0] && policy.levels[0].minAmount !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['levels', 0, 'minAmount'], message: 'The first level applies to every proposal: its minAmount is 0' });
+    }
     policy.levels.forEach((level, index) => {
       if (level.level !== index + 1) ctx.addIssue({ code: 'custom', path: ['levels', index, 'level'], message: 'Levels are numbered 1, 2, 3… in order' });
       if (index > 0 && level.minAmount < policy.levels[index - 1]!.minAmount) {
@@ -62,10 +66,8 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
   return result.data;
 }
 
-/** A currency the policy cannot convert into its base currency. */
-export class UnsupportedCurrencyError extends Error {
-  override readonly name = 'UnsupportedCurrencyError';
-}
+/** A currency the policy cannot convert into its base currency (permanent: a retry cannot help). */
+export class UnsupportedCurrencyError extends PermanentError {}
 
 /** The currencies a proposal may be costed in under this policy. */
 export function supportedCurrencies(policy: ApprovalPolicy): string[] {

@@ -133,6 +133,8 @@ export const ProposalSchema = ProposalFieldsSchema.extend({
     .optional(),
   review: z
     .object({
+      /** The workflow execution the plan belongs to (a resubmission plans anew). */
+      executionName: z.string(),
       policyVersion: z.string(),
       belowThreshold: z.boolean(),
       levels: z.array(z.object({ level: z.number(), name: z.string(), quorum: z.enum(['any', 'all']) })),

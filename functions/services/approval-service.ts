@@ -17,7 +17,7 @@ import { SYSTEM_ACTOR } from '#domain/audit.ts';
 import { approvalRequestEmail } from '#domain/emails.tsx';
 import { PermanentError } from '#domain/errors.ts';
 import { approvalIdFor, createLinkSecret, linkSecretMatches } from '#domain/link-secret.ts';
-import type { PersonRef, Proposal } from '#domain/proposal.ts';
+import { FINAL_STATUSES, type PersonRef, type Proposal } from '#domain/proposal.ts';
 import { approvalPolicy } from '#adapters/approval-policy-source.ts';
 import { approvalRepository, type StoredApproval } from '#adapters/approval-repository.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
@@ -62,20 +62,6 @@ function levelCountOf(proposal: Proposal): number {
   return proposal.review?.levels.length ?? 1;
 }
 
-/** Sends the current approver the request (or a reminder) with links carrying `secret`. */
-async function emailApprover(approval: Approval, proposal: Proposal, secret: string, kind: 'request' | 'reminder', dedupeKey: string, now: Date): Promise<boolean> {
-  const message = approvalRequestEmail({
-    proposal,
-    approval,
-    approveUrl: approvalLink(approval.id, secret, 'approve'),
-    rejectUrl: approvalLink(approval.id, secret, 'reject'),
-    kind,
-    levelCount: levelCountOf(proposal),
-    delegationUrl: delegationRequestUrl(),
-  });
-  return sendEmailOnce(dedupeKey, approval.approver, message, now);
-}
-
 /**
  * Creates the approval for (execution, level, slot), binds the workflow's callback token to it and
  * emails the approver. Safe to run again: the approval is found, the new token replaces the old,
@@ -118,6 +104,8 @@ export async function requestApproval(input: ApprovalRequest, now: Date): Promis
     await deliverAnswer(approval, input.taskToken);
     return;
   }
+  // The level may have been settled, or the proposal withdrawn, while this approval was created.
+  if (await closeIfMoot(approval, now)) return;
   if (created) {
     await auditRepository.append({
       subjectId: proposal.id,
@@ -134,21 +122,66 @@ export async function requestApproval(input: ApprovalRequest, now: Date): Promis
 }
 
 /**
- * Emails the current approver their request. A secret not yet shown to anyone is replaced by a
- * fresh one (the stored hashes of an un-notified assignment were never sent).
+ * Emails the current approver their request, once per assignment. `fresh` is the secret whose
+ * hash the approval was created with; otherwise a new secret is made and its hash added, but only
+ * after the email's send marker was claimed, so a secret is stored only for an email that goes out
+ * and the links of an email already sent stay valid.
  */
 async function notifyCurrentApprover(approval: StoredApproval, proposal: Proposal, fresh: { secret: string; hash: string } | undefined, now: Date): Promise<void> {
-  let secret = fresh?.secret;
-  if (!fresh) {
-    const generated = createLinkSecret();
-    const replaced = await updateApproval(approval.id, (current) =>
-      current.status === 'PENDING' && !current.notifiedAt ? { ...current, secretHashes: [generated.hash] } : undefined,
-    );
-    if (!replaced?.after) return;
-    secret = generated.secret;
+  const message = async () => {
+    let secret = fresh?.secret;
+    if (!secret) {
+      const generated = createLinkSecret();
+      await updateApproval(approval.id, (current) => ({ ...current, secretHashes: [...current.secretHashes, generated.hash] }));
+      secret = generated.secret;
+    }
+    return approvalMessage(approval, proposal, secret, 'request');
+  };
+  await sendEmailOnce(`approval-request#${approval.id}#${assignmentNumber(approval)}`, approval.approver, message, now);
+  // Set whether this call sent the email or an earlier run did: either way it went out.
+  await updateApproval(approval.id, (current) =>
+    current.notifiedAt || current.approver.email !== approval.approver.email ? undefined : { ...current, notifiedAt: now.toISOString() },
+  );
+}
+
+/**
+ * Closes a pending approval that no longer needs a decision: its proposal was withdrawn or its
+ * review ended or restarted, or another approver already settled its level. Reads are consistent,
+ * so this also catches what a withdrawal or a decision could not see through the indexes.
+ */
+async function closeIfMoot(approval: StoredApproval, now: Date): Promise<boolean> {
+  const proposal = await proposalRepository.get(approval.proposalId);
+  const withdrawn = !proposal || proposal.status === 'WITHDRAWN';
+  const moved = proposal !== undefined && (FINAL_STATUSES.includes(proposal.status) || (proposal.executionName !== undefined && proposal.executionName !== approval.executionName));
+  const status = withdrawn ? 'WITHDRAWN' : moved || (await levelSettledBySibling(approval)) ? 'SUPERSEDED' : undefined;
+  if (!status) return false;
+  const update = await updateApproval(approval.id, (current) =>
+    current.status === 'PENDING' ? { ...current, status, decidedAt: now.toISOString(), awaitingDelivery: true } : undefined,
+  );
+  if (update?.after) await resumeOrLeaveToSweeper(update.after);
+  return true;
+}
+
+/** Whether another approval of the same level has decided it (any decision for "any", a rejection for "all"). */
+async function levelSettledBySibling(approval: Approval): Promise<boolean> {
+  for (let slot = 0; slot < approval.slotCount; slot += 1) {
+    if (slot === approval.slot) continue;
+    const sibling = await approvalRepository.get(approvalIdFor(approval.executionName, approval.level, slot));
+    if (sibling?.status === 'REJECTED' || (approval.quorum === 'any' && sibling?.status === 'APPROVED')) return true;
   }
-  await emailApprover(approval, proposal, secret!, 'request', `approval-request#${approval.id}#${assignmentNumber(approval)}`, now);
-  await updateApproval(approval.id, (current) => (current.notifiedAt ? undefined : { ...current, notifiedAt: now.toISOString() }));
+  return false;
+}
+
+function approvalMessage(approval: Approval, proposal: Proposal, secret: string, kind: 'request' | 'reminder') {
+  return approvalRequestEmail({
+    proposal,
+    approval,
+    approveUrl: approvalLink(approval.id, secret, 'approve'),
+    rejectUrl: approvalLink(approval.id, secret, 'reject'),
+    kind,
+    levelCount: levelCountOf(proposal),
+    delegationUrl: delegationRequestUrl(),
+  });
 }
 
 function describeAssignee(approval: Pick<Approval, 'approver' | 'onBehalfOf'>): string {
@@ -298,7 +331,8 @@ async function reassign(approval: StoredApproval, to: Assignee, reason: Reassign
   const { secret, hash } = createLinkSecret();
   const update = await updateApproval(approval.id, (current) =>
     current.status === 'PENDING' && current.approver.email === approval.approver.email
-      ? { ...current, ...reassignedTo(current, { ...to, reason }, hash, now, approvalPolicy.reminderAfterHours * HOUR_MS) }
+      ? // The stored fields (task token, delivery flag) travel in the rest that reassignedTo keeps.
+        (reassignedTo(current, { ...to, reason }, hash, now, approvalPolicy.reminderAfterHours * HOUR_MS) as StoredApproval)
       : undefined,
   );
   if (!update?.after) return false;
@@ -316,10 +350,7 @@ async function reassign(approval: StoredApproval, to: Assignee, reason: Reassign
     details: { approvalId: moved.id, from: approval.approver.email, to: moved.approver.email },
   });
   const proposal = await proposalRepository.get(moved.proposalId);
-  if (proposal) {
-    await emailApprover(moved, proposal, secret, 'request', `approval-request#${moved.id}#${assignmentNumber(moved)}`, now);
-    await updateApproval(moved.id, (current) => (current.notifiedAt || current.approver.email !== moved.approver.email ? undefined : { ...current, notifiedAt: now.toISOString() }));
-  }
+  if (proposal) await notifyCurrentApprover(moved, proposal, { secret, hash }, now);
   return true;
 }
 
@@ -327,14 +358,17 @@ async function reassign(approval: StoredApproval, to: Assignee, reason: Reassign
 export async function redirectPendingApprovals(person: PersonRef, delegate: PersonRef, now: Date): Promise<number> {
   let redirected = 0;
   for (const approval of await approvalRepository.listPendingFor(person.email)) {
+    const proposal = await proposalRepository.get(approval.proposalId);
+    // Nobody decides on their own proposal: such an approval stays with the absent approver (and escalates).
+    if (!proposal || proposal.submitter.email === delegate.email) continue;
     if (await reassign(approval, { approver: delegate, onBehalfOf: approval.onBehalfOf ?? person }, 'delegated', now)) redirected += 1;
   }
   return redirected;
 }
 
-async function escalationTarget(spec: ApproverSpec, current: PersonRef, now: Date): Promise<Assignee | undefined> {
-  const candidates = (await peopleFor(spec)).filter((person) => person.email !== current.email);
-  return candidates[0] ? assigneeFor(candidates[0], now) : undefined;
+async function escalationTarget(spec: ApproverSpec, current: PersonRef, submitter: PersonRef, now: Date): Promise<Assignee | undefined> {
+  const candidates = (await peopleFor(spec)).filter((person) => person.email !== current.email && person.email !== submitter.email);
+  return candidates[0] ? assigneeFor(candidates[0], now, submitter) : undefined;
 }
 
 /** What one sweep did. */
@@ -374,12 +408,23 @@ export async function sweepApprovals(now: Date): Promise<SweepReport> {
 async function sweepOne(approval: StoredApproval, now: Date): Promise<keyof SweepReport | undefined> {
   if (approval.status !== 'PENDING') {
     if (!approval.awaitingDelivery || !approval.taskToken) return undefined;
+    // A decision whose request crashed before closing the rest of its level closes it now.
+    if (approval.status === 'APPROVED' || approval.status === 'REJECTED') {
+      if (approval.quorum === 'any' || approval.status === 'REJECTED') {
+        for (const superseded of await supersedeSiblings(approval, now)) await resumeOrLeaveToSweeper(superseded);
+      }
+    }
     const result = await deliverAnswer(approval, approval.taskToken);
-    // A stale token: the workflow moved on, or a replay re-binds it (and then delivers itself).
-    if (result === 'stale-token') return undefined;
-    return 'redelivered';
+    if (result === 'delivered') return 'redelivered';
+    // The workflow no longer waits on this token (it moved on, or a replay re-binds the approval
+    // and then delivers the answer itself): stop trying.
+    await approvalRepository.markDelivered(approval.id, approval.taskToken);
+    return undefined;
   }
-  switch (dueAction(approval, now)) {
+  const action = dueAction(approval, now);
+  if (!action) return undefined;
+  if (await closeIfMoot(approval, now)) return undefined;
+  switch (action) {
     case 'expire': {
       const update = await updateApproval(approval.id, (current) =>
         dueAction(current, now) === 'expire' ? { ...current, status: 'EXPIRED', decidedAt: now.toISOString(), awaitingDelivery: true } : undefined,
@@ -397,30 +442,11 @@ async function sweepOne(approval: StoredApproval, now: Date): Promise<keyof Swee
       await resumeOrLeaveToSweeper(update.after);
       return 'expired';
     }
-    case 'remind': {
-      const { secret, hash } = createLinkSecret();
-      const round = approval.remindersSent;
-      const update = await updateApproval(approval.id, (current) =>
-        dueAction(current, now) === 'remind' && current.remindersSent === round ? withReminder(current, hash) as StoredApproval : undefined,
-      );
-      if (!update?.after) return undefined;
-      const proposal = await proposalRepository.get(approval.proposalId);
-      if (!proposal) return undefined;
-      const sent = await emailApprover(update.after, proposal, secret, 'reminder', `reminder#${approval.id}#${assignmentNumber(approval)}#${round}`, now);
-      if (sent) {
-        await auditRepository.append({
-          subjectId: approval.proposalId,
-          eventId: `reminded#${approval.id}#${assignmentNumber(approval)}#${round}`,
-          type: 'reminded',
-          at: now.toISOString(),
-          actor: SYSTEM_ACTOR,
-          summary: `Reminder sent to ${approval.approver.name} (level ${approval.level})`,
-        });
-      }
-      return 'reminded';
-    }
+    case 'remind':
+      return (await remind(approval, now)) ? 'reminded' : undefined;
     case 'escalate': {
-      const target = await escalationTarget(approval.escalateTo!, approval.approver, now);
+      const proposal = await proposalRepository.get(approval.proposalId);
+      const target = proposal ? await escalationTarget(approval.escalateTo!, approval.approver, proposal.submitter, now) : undefined;
       if (!target) {
         // Nobody to escalate to: stop planning an escalation, keep the deadline.
         await updateApproval(approval.id, (current) => {
@@ -438,7 +464,39 @@ async function sweepOne(approval: StoredApproval, now: Date): Promise<keyof Swee
       if (proposal) await notifyCurrentApprover(approval, proposal, undefined, now);
       return undefined;
     }
-    case undefined:
-      return undefined;
   }
+}
+
+/**
+ * Sends the round's one reminder with a fresh link. The round is claimed by a conditional write
+ * first (so a sweep running twice sends once); if the email cannot be sent, the claim is undone
+ * and the next sweep tries again.
+ */
+async function remind(approval: StoredApproval, now: Date): Promise<boolean> {
+  const { secret, hash } = createLinkSecret();
+  const round = approval.remindersSent;
+  const update = await updateApproval(approval.id, (current) =>
+    dueAction(current, now) === 'remind' && current.remindersSent === round ? (withReminder(current, hash) as StoredApproval) : undefined,
+  );
+  if (!update?.after) return false;
+  const proposal = await proposalRepository.get(approval.proposalId);
+  if (!proposal) return false;
+  const key = `${approval.id}#${assignmentNumber(approval)}#${round}`;
+  try {
+    await sendEmailOnce(`reminder#${key}`, update.after.approver, approvalMessage(update.after, proposal, secret, 'reminder'), now);
+  } catch (error) {
+    await updateApproval(approval.id, (current) =>
+      current.status === 'PENDING' && current.remindersSent === round + 1 ? { ...current, remindersSent: round, remindAt: now.toISOString() } : undefined,
+    );
+    throw error;
+  }
+  await auditRepository.append({
+    subjectId: approval.proposalId,
+    eventId: `reminded#${key}`,
+    type: 'reminded',
+    at: now.toISOString(),
+    actor: SYSTEM_ACTOR,
+    summary: `Reminder sent to ${approval.approver.name} (level ${approval.level})`,
+  });
+  return true;
 }

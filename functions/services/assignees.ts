@@ -20,10 +20,13 @@ export async function peopleFor(spec: ApproverSpec): Promise<PersonRef[]> {
   return person ? [{ name: person.name, email: person.email }] : [];
 }
 
-/** The assignee for a person at `now`: their delegate while an out-of-office period runs. */
-export async function assigneeFor(person: PersonRef, now: Date): Promise<Assignee> {
+/**
+ * The assignee for a person at `now`: their delegate while an out-of-office period runs, unless
+ * the delegate is the proposal's submitter (nobody decides on their own proposal).
+ */
+export async function assigneeFor(person: PersonRef, now: Date, submitter: PersonRef): Promise<Assignee> {
   const delegation = await delegationRepository.get(person.email);
-  if (delegation && isActive(delegation, now) && delegation.delegate.email !== person.email) {
+  if (delegation && isActive(delegation, now) && delegation.delegate.email !== person.email && delegation.delegate.email !== submitter.email) {
     return { approver: delegation.delegate, onBehalfOf: person };
   }
   return { approver: person };

@@ -75,17 +75,19 @@ export async function recordOutcome(
   });
 
   const proposalUrl = proposalPageUrl(stored.id);
-  let reviseUrl: string | undefined;
-  if (stored.status === 'REJECTED') {
-    const { secret, hash } = createLinkSecret();
-    reviseUrl = reviseLink(stored.id, secret);
-    // Stored before the email goes out, so the emailed link always works.
-    await proposalRepository.addSubmitterKey(stored.id, hash);
-  }
   const sent = await sendEmailOnce(
     `outcome#${input.executionName}#submitter`,
     stored.submitter,
-    outcomeEmail({ proposal: stored, outcome: final, proposalUrl, recipientName: stored.submitter.name, ...(reviseUrl ? { reviseUrl } : {}) }),
+    async () => {
+      let reviseUrl: string | undefined;
+      if (stored.status === 'REJECTED') {
+        const { secret, hash } = createLinkSecret();
+        // Stored before the email goes out, so the emailed link always works.
+        await proposalRepository.addSubmitterKey(stored.id, hash);
+        reviseUrl = reviseLink(stored.id, secret);
+      }
+      return outcomeEmail({ proposal: stored, outcome: final, proposalUrl, recipientName: stored.submitter.name, ...(reviseUrl ? { reviseUrl } : {}) });
+    },
     now,
   );
   if (sent) {

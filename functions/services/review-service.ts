@@ -14,6 +14,9 @@ import { proposalPageUrl, withdrawLink } from './links.ts';
 
 const HOUR_MS = 3600 * 1000;
 
+/** The most approvers one level may ask: the approvers Map runs them all at once. */
+export const MAX_APPROVERS_PER_LEVEL = 40;
+
 /** What every approval of a level shares; the workflow hands it to each approver's request. */
 export interface LevelRequest {
   readonly level: number;
@@ -42,12 +45,21 @@ export type ReviewProgress =
 export type ReviewDecision = (ApprovalDecision & { readonly level: number }) | { readonly decision: 'expired'; readonly level: number } | { readonly decision: 'withdrawn' };
 
 async function levelRequest(proposal: Proposal, review: ProposalReview, policyLevel: PolicyLevel, policy: ApprovalPolicy, now: Date): Promise<ReviewProgress> {
-  const people = (await Promise.all(policyLevel.approvers.map(peopleFor))).flat();
-  const unique = [...new Map(people.map((person) => [person.email, person])).values()];
+  // Nobody approves their own proposal: the submitter is left out, and a level that only they could
+  // approve goes to the level's escalation target instead.
+  const eligible = async (specs: PolicyLevel['approvers']) => {
+    const people = (await Promise.all(specs.map(peopleFor))).flat().filter((person) => person.email !== proposal.submitter.email);
+    return [...new Map(people.map((person) => [person.email, person])).values()];
+  };
+  let unique = await eligible(policyLevel.approvers);
+  if (unique.length === 0 && policyLevel.escalateTo) unique = await eligible([policyLevel.escalateTo]);
   if (unique.length === 0) {
-    throw new PermanentError(`Nobody in the directory can approve level ${policyLevel.level} (${policyLevel.name}) of proposal ${proposal.id}`);
+    throw new PermanentError(`Nobody in the directory but the submitter can approve level ${policyLevel.level} (${policyLevel.name}) of proposal ${proposal.id}`);
   }
-  const assignees = await Promise.all(unique.map(async (person, slot) => ({ slot, ...(await assigneeFor(person, now)) })));
+  if (unique.length > MAX_APPROVERS_PER_LEVEL) {
+    throw new PermanentError(`Level ${policyLevel.level} (${policyLevel.name}) names ${unique.length} approvers; at most ${MAX_APPROVERS_PER_LEVEL} are asked at once`);
+  }
+  const assignees = await Promise.all(unique.map(async (person, slot) => ({ slot, ...(await assigneeFor(person, now, proposal.submitter)) })));
   const timeoutMs = policyLevel.timeoutHours * HOUR_MS;
   const escalateMs = policy.escalateAfterHours * HOUR_MS;
   return {
@@ -70,17 +82,26 @@ async function levelRequest(proposal: Proposal, review: ProposalReview, policyLe
   };
 }
 
-/** Plans the review when it starts: which levels apply, and whether the score is below the floor. */
+/**
+ * Plans the review when it starts: which levels apply, and whether the score is below the floor.
+ * A replayed execution finds its plan stored and keeps it, so decisions already recorded count for
+ * the levels they were made for.
+ */
 async function startReview(proposal: Proposal, executionName: string, now: Date): Promise<ReviewProgress> {
   const policy = approvalPolicy;
-  const levels = levelsFor(proposal.estimatedCost, policy);
-  const review: ProposalReview = {
-    policyVersion: policy.version,
-    belowThreshold: (proposal.score?.total ?? 0) < policy.scoreFloor,
-    levels: levels.map((level) => ({ level: level.level, name: level.name, quorum: level.quorum })),
-    currentLevel: levels[0]!.level,
-  };
-  if (!(await proposalRepository.saveReview(proposal, review, now))) {
+  const stored = proposal.review;
+  const replayed = stored?.executionName === executionName && stored.policyVersion === policy.version;
+  const levels = replayed ? stored.levels.map((planned) => policy.levels.find((level) => level.level === planned.level)!) : levelsFor(proposal.estimatedCost, policy);
+  const review: ProposalReview = replayed
+    ? stored
+    : {
+        executionName,
+        policyVersion: policy.version,
+        belowThreshold: (proposal.score?.total ?? 0) < policy.scoreFloor,
+        levels: levels.map((level) => ({ level: level.level, name: level.name, quorum: level.quorum })),
+        currentLevel: levels[0]!.level,
+      };
+  if (!replayed && !(await proposalRepository.saveReview(proposal, review, now))) {
     const current = await proposalRepository.get(proposal.id);
     if (current?.status === 'WITHDRAWN') return { done: true, level: 0, decision: { decision: 'withdrawn' } };
     throw new PermanentError(`Proposal ${proposal.id} is ${current?.status ?? 'gone'} and cannot be reviewed`);
@@ -91,15 +112,17 @@ async function startReview(proposal: Proposal, executionName: string, now: Date)
     type: 'review-planned',
     at: now.toISOString(),
     actor: SYSTEM_ACTOR,
-    summary: `Routed by policy ${policy.version}: ${levels.map((level) => level.name).join(' → ')}${review.belowThreshold ? ' (below the score threshold)' : ''}`,
-    details: { policyVersion: policy.version, levels: review.levels, belowThreshold: review.belowThreshold },
+    summary: `Routed by policy ${review.policyVersion}: ${review.levels.map((level) => level.name).join(' → ')}${review.belowThreshold ? ' (below the score threshold)' : ''}`,
+    details: { policyVersion: review.policyVersion, levels: review.levels, belowThreshold: review.belowThreshold },
   });
-  const { secret, hash } = createLinkSecret();
-  await proposalRepository.addSubmitterKey(proposal.id, hash);
   await sendEmailOnce(
     `received#${executionName}`,
     proposal.submitter,
-    submissionReceivedEmail({ proposal, proposalUrl: proposalPageUrl(proposal.id), withdrawUrl: withdrawLink(proposal.id, secret) }),
+    async () => {
+      const { secret, hash } = createLinkSecret();
+      await proposalRepository.addSubmitterKey(proposal.id, hash);
+      return submissionReceivedEmail({ proposal, proposalUrl: proposalPageUrl(proposal.id), withdrawUrl: withdrawLink(proposal.id, secret) });
+    },
     now,
   );
   return levelRequest(proposal, review, levels[0]!, policy, now);

@@ -101,6 +101,19 @@ describe('routing by amount', () => {
   });
 });
 
+describe('a proposal submitted by one of its approvers', () => {
+  it('goes to the level’s escalation target instead: nobody approves their own proposal', async () => {
+    const title = 'Submitted by the PMO lead';
+    const id = await env.submit({ title, submitter: { name: 'Priya Shah', email: PMO_LEAD } });
+
+    await env.requestTo(PMO_DEPUTY, title);
+
+    const proposal = await env.proposal(id);
+    expect(proposal.approvals.map((approval) => approval.approver.email)).toEqual([PMO_DEPUTY]);
+    expect((await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.startsWith('Approval needed') && email.subject.includes(title))).toHaveLength(0);
+  });
+});
+
 describe('a rejection at level 2', () => {
   const title = 'Rejected by finance';
   let id: string;
@@ -209,6 +222,15 @@ describe('when nobody answers', () => {
     const proposal = await env.proposal(id);
     expect(proposal.approvals).toHaveLength(1);
     expect(proposal.approvals[0]).toMatchObject({ status: 'PENDING', approver: { email: PMO_DEPUTY } });
+  });
+
+  it('escalates once: later sweeps leave the new approver in place', async () => {
+    await sweep(new Date(requestedAt + 98 * HOUR));
+    await sweep(new Date(requestedAt + 99 * HOUR));
+
+    expect((await env.emailsTo(PMO_DEPUTY)).filter((email) => email.subject.includes(title))).toHaveLength(1);
+    expect((await env.proposal(id)).approvals[0]!.approver.email).toBe(PMO_DEPUTY);
+    expect((await env.history(id)).filter((event) => event.type === 'escalated')).toHaveLength(1);
   });
 
   it('answers the earlier approver’s links with 409 "reassigned to" the new approver', async () => {
