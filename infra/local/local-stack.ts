@@ -71,6 +71,31 @@ function closeServer(server: Server | ServerType | undefined): Promise<void> {
   });
 }
 
+/**
+ * Work in flight (handler invocations, web requests): the stack waits for it before closing the
+ * database, which would otherwise fail under a handler that is still writing.
+ */
+class InFlight {
+  readonly #pending = new Set<Promise<unknown>>();
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#pending.add(work);
+    work.then(
+      () => this.#pending.delete(work),
+      () => this.#pending.delete(work),
+    );
+    return work;
+  }
+
+  /** Resolves when everything started so far has settled, or after `timeoutMs`. */
+  async settle(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.allSettled([...this.#pending]), timeout]);
+    clearTimeout(timer);
+  }
+}
+
 /** Calls a catalogued handler in-process, the way Lambda would: JSON in, JSON out, named errors. */
 async function invokeLocally(functionNameOrArn: string, payload: unknown): Promise<unknown> {
   const key = functionKeyOf(functionNameOrArn);
@@ -124,6 +149,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const dynamoClient = new DynamoDBClient({ endpoint: urls.dynamodb, region, credentials });
     closers.push(async () => dynamoClient.destroy());
+    const inFlight = new InFlight();
+    // Runs after the web server, the scheduler and the workflows have stopped taking work.
+    closers.push(() => inFlight.settle(5000));
     await ensureProductTable(dynamoClient, TABLE_NAME);
     await ensureExecutionTable(dynamoClient, EXECUTIONS_TABLE_NAME);
 
@@ -132,7 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: EXECUTIONS_TABLE_NAME,
       region,
       accountId: LOCAL_ACCOUNT,
-      invoke: invokeLocally,
+      invoke: (functionName, payload) => inFlight.track(invokeLocally(functionName, payload)),
       logger: { info: (message) => log(message), warn: (message) => log(`warning: ${message}`), error: (message) => log(`error: ${message}`) },
     });
     // The functions read the policy through APPROVAL_POLICY_PATH; the definitions use the same file.
@@ -183,7 +211,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const runSchedule = async (schedule: ScheduleDefinition, scheduledTime: Date) =>
-      invokeLocally(localFunctionArn(schedule.target), { time: scheduledTime.toISOString(), schedule: schedule.name });
+      inFlight.track(invokeLocally(localFunctionArn(schedule.target), { time: scheduledTime.toISOString(), schedule: schedule.name }));
     const scheduler = new LocalScheduler(SCHEDULES, async (schedule, time) => {
       await runSchedule(schedule, time).catch((error: unknown) => log(`error: schedule ${schedule.name} failed: ${String(error)}`));
     });
@@ -218,7 +246,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const report = await health();
         return Response.json({ status: report.ok ? 'ok' : 'starting', parts: report.parts }, { status: report.ok ? 200 : 503 });
       }
-      return app.fetch(request);
+      return inFlight.track(Promise.resolve(app.fetch(request)));
     };
 
     const resumed = await stepFunctions.resumeRunningExecutions();
