@@ -2,7 +2,7 @@ import type { Approval, LinkState } from '#domain/approval.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { Proposal } from '#domain/proposal.ts';
 import { Layout, MessagePage } from './layout.tsx';
-import { ProposalFacts, ScoreBreakdown } from './proposal-parts.tsx';
+import { ProposalDetails } from './proposal-parts.tsx';
 
 /**
  * The page an approval link opens. Showing it changes nothing; only its buttons decide, with a
@@ -40,11 +40,7 @@ export function ApprovalPage(props: {
           <strong>Below threshold:</strong> the score is under the PMO’s floor. It was not rejected automatically; please look at the breakdown.
         </p>
       ) : null}
-      <ProposalFacts proposal={proposal} />
-      <h2>Description</h2>
-      <p class="description">{proposal.description}</p>
-      <h2>Score</h2>
-      <ScoreBreakdown score={proposal.score} />
+      <ProposalDetails proposal={proposal} />
       <h2>Your decision</h2>
       <form method="post" action={`/approvals/${encodeURIComponent(approval.id)}`}>
         <input type="hidden" name="key" value={props.secret} />

@@ -3,7 +3,7 @@ import { formatDateTime } from '#domain/format.ts';
 import type { Proposal } from '#domain/proposal.ts';
 import type { ApprovalSummary } from '../proposal-view.ts';
 import { Layout } from './layout.tsx';
-import { ProposalFacts, ScoreBreakdown, StatusBadge } from './proposal-parts.tsx';
+import { ProposalDetails, StatusBadge } from './proposal-parts.tsx';
 
 const STATUS_EXPLANATIONS: Record<Proposal['status'], string> = {
   SUBMITTED: 'Received. It is being scored and routed to its approvers.',
@@ -40,11 +40,7 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
           <p class="description">{proposal.outcome.comment}</p>
         </div>
       ) : null}
-      <ProposalFacts proposal={proposal} />
-      <h2>Description</h2>
-      <p class="description">{proposal.description}</p>
-      <h2>Score</h2>
-      <ScoreBreakdown score={proposal.score} />
+      <ProposalDetails proposal={proposal} />
       <h2>Approvals</h2>
       {approvals.length === 0 ? (
         <p class="muted">No approval requested yet.</p>

@@ -84,3 +84,16 @@ export function ScoreBreakdown(props: { score: ProposalScore | undefined }) {
     </table>
   );
 }
+
+/** What every page about one proposal shows: its facts, its description and its score. */
+export function ProposalDetails(props: { proposal: Proposal }) {
+  return (
+    <>
+      <ProposalFacts proposal={props.proposal} />
+      <h2>Description</h2>
+      <p class="description">{props.proposal.description}</p>
+      <h2>Score</h2>
+      <ScoreBreakdown score={props.proposal.score} />
+    </>
+  );
+}
