@@ -98,9 +98,11 @@ export type LinkState =
 
 /**
  * What a link whose secret matched `matchedHash` may do at `now`. A former approver's link says
- * who took over; the current approver's link is open until the approval is decided or over.
+ * who took over; the current approver's link is open until the approval is decided or over. An
+ * approval of a withdrawn proposal is closed even before the withdrawal reached it.
  */
-export function linkStateOf(approval: Approval, matchedHash: string, now: Date): LinkState {
+export function linkStateOf(approval: Approval, matchedHash: string, now: Date, proposalWithdrawn = false): LinkState {
+  if (proposalWithdrawn && approval.status === 'PENDING') return { kind: 'withdrawn' };
   const former = approval.formerAssignees.find((assignee) => assignee.secretHashes.includes(matchedHash));
   if (former && approval.status === 'PENDING') {
     return { kind: 'reassigned', to: approval.approver, reason: former.reason, at: former.at };

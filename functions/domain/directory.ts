@@ -4,20 +4,6 @@ import * as z from 'zod';
 export const RoleSchema = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/);
 export type Role = z.infer<typeof RoleSchema>;
 
-/** Roles of the default policy as people read them. */
-const ROLE_LABELS: Readonly<Record<string, string>> = {
-  'pmo-lead': 'PMO lead',
-  'pmo-deputy': 'deputy PMO lead',
-  finance: 'finance approver',
-  'finance-deputy': 'deputy finance approver',
-  executive: 'executive sponsor',
-};
-
-/** The readable name of a role; unknown roles are shown as stored. */
-export function roleLabel(role: string): string {
-  return ROLE_LABELS[role] ?? role;
-}
-
 /** A person in the PMO's directory. */
 export const PersonSchema = z.object({
   email: z.email().transform((email) => email.toLowerCase()),

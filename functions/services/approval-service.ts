@@ -236,8 +236,7 @@ export async function viewApproval(approvalId: string, secret: string | undefine
   if (!hash) return { kind: 'forbidden' };
   const proposal = await proposalRepository.get(approval.proposalId);
   if (!proposal) return { kind: 'not-found' };
-  // A withdrawal closes the proposal's approvals; one it could not see yet is closed here too.
-  const state: LinkState = proposal.status === 'WITHDRAWN' && approval.status === 'PENDING' ? { kind: 'withdrawn' } : linkStateOf(approval, hash, now);
+  const state = linkStateOf(approval, hash, now, proposal.status === 'WITHDRAWN');
   return { kind: state.kind, state, approval, proposal };
 }
 

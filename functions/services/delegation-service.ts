@@ -1,5 +1,6 @@
 import { createLinkSecret } from '#domain/link-secret.ts';
 import { delegationPeriod, type Delegation, type DelegationInput } from '#domain/delegation.ts';
+import type { Person } from '#domain/directory.ts';
 import { delegationAccessEmail } from '#domain/emails.tsx';
 import { accessKeyRepository } from '#adapters/access-key-repository.ts';
 import { delegationRepository } from '#adapters/delegation-repository.ts';
@@ -32,26 +33,27 @@ export async function requestDelegationAccess(email: string, now: Date): Promise
   );
 }
 
-/** Whether a key opens this person's delegation page. */
-export function canManageDelegation(email: string, secret: string | undefined, now: Date): Promise<boolean> {
-  return accessKeyRepository.isValid(email.toLowerCase(), secret, now);
+/**
+ * The person whose delegation page a key opens: the key must be one emailed to them and unexpired.
+ * Undefined for a wrong, expired or unknown key, or someone not in the directory.
+ */
+export async function openDelegation(email: string, secret: string | undefined, now: Date): Promise<Person | undefined> {
+  const address = email.toLowerCase();
+  if (!(await accessKeyRepository.isValid(address, secret, now))) return undefined;
+  return directoryRepository.getPerson(address);
 }
 
-/** What setting a delegation did. */
+/** What saving a delegation did. */
 export type DelegationResult =
-  | { readonly kind: 'forbidden' }
   | { readonly kind: 'invalid'; readonly path: string; readonly message: string }
   | { readonly kind: 'saved'; readonly delegation: Delegation; readonly redirected: number };
 
 /**
- * Records an out-of-office period: from its start, new approvals go to the delegate, and the
- * approvals pending with the person are redirected to the delegate when it starts (now, if it has
- * started already; otherwise by the sweeper).
+ * Records an out-of-office period for a person whose page was opened with their key: from its
+ * start, new approvals go to the delegate, and the approvals pending with the person are
+ * redirected when it starts (now, if it has started already; otherwise by the sweeper).
  */
-export async function setDelegation(email: string, secret: string | undefined, input: DelegationInput, now: Date): Promise<DelegationResult> {
-  if (!(await canManageDelegation(email, secret, now))) return { kind: 'forbidden' };
-  const person = await directoryRepository.getPerson(email);
-  if (!person) return { kind: 'forbidden' };
+export async function saveDelegation(person: Person, input: DelegationInput, now: Date): Promise<DelegationResult> {
   if (input.delegateEmail === person.email) return { kind: 'invalid', path: 'delegateEmail', message: 'Name someone other than yourself' };
   const delegate = await directoryRepository.getPerson(input.delegateEmail);
   if (!delegate) return { kind: 'invalid', path: 'delegateEmail', message: 'This person is not in the PMO directory' };

@@ -28,7 +28,8 @@ export async function submitProposal(input: ProposalInput, idempotencyKey: strin
     proposalId = claim.resultId;
   }
 
-  let proposal = await proposalRepository.get(proposalId);
+  // Only a replayed key can point at a proposal that exists already.
+  let proposal = proposalId === candidateId ? undefined : await proposalRepository.get(proposalId);
   const created = proposal === undefined;
   if (!proposal) {
     proposal = newProposal(proposalId, input, now);

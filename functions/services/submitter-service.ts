@@ -53,21 +53,19 @@ export async function withdrawProposal(proposalId: string, secret: string | unde
 }
 
 /** What a resubmission did. */
-export type ResubmissionResult = SubmitterAccess | { readonly kind: 'not-rejected'; readonly proposal: Proposal } | { readonly kind: 'resubmitted'; readonly proposal: Proposal };
+export type ResubmissionResult = { readonly kind: 'not-rejected'; readonly proposal: Proposal } | { readonly kind: 'resubmitted'; readonly proposal: Proposal };
 
 /**
- * Resubmits a rejected proposal with the submitter's revisions: same id, history kept, and a new
- * review under the current policy (a new workflow execution for the new revision).
+ * Resubmits a rejected proposal, opened with the submitter's key ({@link submitterAccess}), with
+ * their revisions: same id, history kept, and a new review under the current policy (a new
+ * workflow execution for the new revision).
  */
-export async function resubmitProposal(proposalId: string, secret: string | undefined, input: ProposalInput, now: Date): Promise<ResubmissionResult> {
-  const access = await submitterAccess(proposalId, secret);
-  if (access.kind !== 'ok') return access;
-  const current = access.proposal;
+export async function resubmitProposal(current: Proposal, input: ProposalInput, now: Date): Promise<ResubmissionResult> {
   // A resubmission whose workflow did not start (the start failed after the save) is started now.
   const unstarted = current.status === 'SUBMITTED' && current.executionName !== intakeExecutionName(current.id, current.revision);
   if (current.status !== 'REJECTED' && !unstarted) return { kind: 'not-rejected', proposal: current };
   const revised = unstarted ? current : await proposalRepository.resubmit(current, input, now);
-  if (!revised) return { kind: 'not-rejected', proposal: (await proposalRepository.get(proposalId))! };
+  if (!revised) return { kind: 'not-rejected', proposal: (await proposalRepository.get(current.id))! };
   await auditRepository.append({
     subjectId: revised.id,
     eventId: `resubmitted#${revised.revision}`,

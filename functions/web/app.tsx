@@ -9,14 +9,13 @@ import { DelegationInputSchema } from '#domain/delegation.ts';
 import { ProposalInputSchema, ProposalStatusSchema, type Proposal, type ProposalInput } from '#domain/proposal.ts';
 import { approvalPolicy } from '#adapters/approval-policy-source.ts';
 import { delegationRepository } from '#adapters/delegation-repository.ts';
-import { directoryRepository } from '#adapters/directory-repository.ts';
 import { approvalRepository } from '#adapters/approval-repository.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { InvalidCursorError } from '#adapters/table-keys.ts';
 import { logger } from '#adapters/logger.ts';
 import { decide, viewApproval, type ApprovalView } from '#services/approval-service.ts';
-import { canManageDelegation, requestDelegationAccess, setDelegation } from '#services/delegation-service.ts';
+import { openDelegation, requestDelegationAccess, saveDelegation } from '#services/delegation-service.ts';
 import { submitProposal } from '#services/intake-service.ts';
 import { resubmitProposal, submitterAccess, withdrawProposal } from '#services/submitter-service.ts';
 import { formToInput, issuesByField, readForm, toFieldIssues, type FieldIssue, type FormValues } from './form-mapping.ts';
@@ -53,6 +52,11 @@ const ListQuerySchema = z.object({
 /** Things the app takes from outside, so tests can set the clock. */
 export interface WebAppOptions {
   readonly now?: () => Date;
+}
+
+/** A proposal by an id from a URL; anything that is not a proposal id finds nothing. */
+async function findProposal(id: string): Promise<Proposal | undefined> {
+  return IdSchema.safeParse(id).success ? proposalRepository.get(id) : undefined;
 }
 
 function validationProblem(c: Context, issues: FieldIssue[]) {
@@ -186,13 +190,10 @@ export function createWebApp(options: WebAppOptions = {}) {
     if (!validated.ok) {
       return c.html(<IntakeFormPage values={values} errors={issuesByField(validated.issues)} mode={newProposalMode(idempotencyKey)} currencies={currencies} />, 400);
     }
-    const result = await submitProposal(validated.input, `form:${idempotencyKey}`, now());
-    if (result.kind === 'key-reused') {
-      // The same form was submitted again with other values: treat it as a new submission.
-      const retry = await submitProposal(validated.input, undefined, now());
-      if (retry.kind === 'key-reused') throw new Error('unreachable');
-      return c.redirect(`/proposals/${retry.proposal.id}?submitted=1`, 303);
-    }
+    let result = await submitProposal(validated.input, `form:${idempotencyKey}`, now());
+    // The same form sent again with other values (edited after going back) is a new submission.
+    if (result.kind === 'key-reused') result = await submitProposal(validated.input, undefined, now());
+    if (result.kind === 'key-reused') throw new Error('A submission without a key cannot reuse one');
     return c.redirect(`/proposals/${result.proposal.id}?submitted=1`, 303);
   });
 
@@ -210,7 +211,7 @@ export function createWebApp(options: WebAppOptions = {}) {
 
   app.get('/proposals/:id', async (c) => {
     const id = c.req.param('id');
-    const proposal = IdSchema.safeParse(id).success ? await proposalRepository.get(id) : undefined;
+    const proposal = await findProposal(id);
     if (!proposal) return notFoundPage(c);
     const [approvals, history] = await Promise.all([approvalRepository.listForProposal(id), auditRepository.listForSubject(id)]);
     return c.html(
@@ -311,12 +312,8 @@ export function createWebApp(options: WebAppOptions = {}) {
     if (!validated.ok) {
       return c.html(<IntakeFormPage values={values} errors={issuesByField(validated.issues)} mode={reviseMode(access.proposal, secret!)} currencies={currencies} />, 400);
     }
-    const result = await resubmitProposal(access.proposal.id, secret, validated.input, now());
+    const result = await resubmitProposal(access.proposal, validated.input, now());
     switch (result.kind) {
-      case 'not-found':
-        return c.html(<InvalidLinkPage />, 404);
-      case 'forbidden':
-        return c.html(<InvalidLinkPage />, 403);
       case 'not-rejected':
         return c.html(<NotPossiblePage proposal={result.proposal} what="revised" />, 409);
       case 'resubmitted':
@@ -340,39 +337,35 @@ export function createWebApp(options: WebAppOptions = {}) {
 
   app.get('/people/:email/delegation', async (c) => {
     c.header('Cache-Control', 'no-store');
-    const email = c.req.param('email').toLowerCase();
     const secret = c.req.query('key');
-    if (!(await canManageDelegation(email, secret, now()))) return c.html(<InvalidLinkPage />, 403);
-    const person = await directoryRepository.getPerson(email);
+    const person = await openDelegation(c.req.param('email'), secret, now());
     if (!person) return c.html(<InvalidLinkPage />, 403);
-    const current = await delegationRepository.get(email);
-    return c.html(<DelegationPage email={email} name={person.name} secret={secret!} {...(current ? { current } : {})} />);
+    const current = await delegationRepository.get(person.email);
+    return c.html(<DelegationPage email={person.email} name={person.name} secret={secret!} {...(current ? { current } : {})} />);
   });
 
   app.post('/people/:email/delegation', async (c) => {
     c.header('Cache-Control', 'no-store');
-    const email = c.req.param('email').toLowerCase();
     const body = await c.req.parseBody();
     const secret = typeof body.key === 'string' ? body.key : undefined;
+    const person = await openDelegation(c.req.param('email'), secret, now());
+    if (!person) return c.html(<InvalidLinkPage />, 403);
     const values = {
       delegateEmail: typeof body.delegateEmail === 'string' ? body.delegateEmail.slice(0, 254) : '',
       from: typeof body.from === 'string' ? body.from.slice(0, 20) : '',
       until: typeof body.until === 'string' ? body.until.slice(0, 20) : '',
     };
-    const person = await directoryRepository.getPerson(email);
-    if (!person || !(await canManageDelegation(email, secret, now()))) return c.html(<InvalidLinkPage />, 403);
     const parsed = DelegationInputSchema.safeParse(values);
     const result = parsed.success
-      ? await setDelegation(email, secret, parsed.data, now())
+      ? await saveDelegation(person, parsed.data, now())
       : ({ kind: 'invalid', path: String(parsed.error.issues[0]!.path[0]), message: parsed.error.issues[0]!.message } as const);
-    if (result.kind === 'forbidden') return c.html(<InvalidLinkPage />, 403);
     if (result.kind === 'invalid') {
       return c.html(
-        <DelegationPage email={email} name={person.name} secret={secret!} values={values} errors={{ [result.path]: result.message }} />,
+        <DelegationPage email={person.email} name={person.name} secret={secret!} values={values} errors={{ [result.path]: result.message }} />,
         400,
       );
     }
-    return c.html(<DelegationPage email={email} name={person.name} secret={secret!} current={result.delegation} saved={{ redirected: result.redirected }} />);
+    return c.html(<DelegationPage email={person.email} name={person.name} secret={secret!} current={result.delegation} saved={{ redirected: result.redirected }} />);
   });
 
   // ---- JSON API ------------------------------------------------------------------------------
@@ -417,14 +410,14 @@ export function createWebApp(options: WebAppOptions = {}) {
 
   app.get('/api/proposals/:id', async (c) => {
     const id = c.req.param('id');
-    const proposal = IdSchema.safeParse(id).success ? await proposalRepository.get(id) : undefined;
+    const proposal = await findProposal(id);
     if (!proposal) return c.json({ error: 'NotFound', message: 'No proposal has this id' }, 404);
     return c.json(proposalResource(proposal, await approvalRepository.listForProposal(id)));
   });
 
   app.get('/api/proposals/:id/history', async (c) => {
     const id = c.req.param('id');
-    const proposal = IdSchema.safeParse(id).success ? await proposalRepository.get(id) : undefined;
+    const proposal = await findProposal(id);
     if (!proposal) return c.json({ error: 'NotFound', message: 'No proposal has this id' }, 404);
     return c.json({ items: await auditRepository.listForSubject(id) });
   });
@@ -448,12 +441,12 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.post('/api/people/:email/delegation', async (c) => {
     const body = await readJsonObject(c);
     if (!body) return c.json({ error: 'MalformedJson', message: 'Send a JSON object: delegateEmail, from, until and key' }, 400);
+    const person = await openDelegation(c.req.param('email'), typeof body.key === 'string' ? body.key : undefined, now());
+    if (!person) return c.json({ error: 'Forbidden', message: 'The key does not open this person’s delegation (ask for a link at /delegation)' }, 403);
     const parsed = DelegationInputSchema.safeParse({ delegateEmail: body.delegateEmail, from: body.from, until: body.until });
     if (!parsed.success) return validationProblem(c, toFieldIssues(parsed.error));
-    const result = await setDelegation(c.req.param('email').toLowerCase(), typeof body.key === 'string' ? body.key : undefined, parsed.data, now());
+    const result = await saveDelegation(person, parsed.data, now());
     switch (result.kind) {
-      case 'forbidden':
-        return c.json({ error: 'Forbidden', message: 'The key does not open this person’s delegation (ask for a link at /delegation)' }, 403);
       case 'invalid':
         return validationProblem(c, [{ path: result.path, message: result.message }]);
       case 'saved':

@@ -97,6 +97,10 @@ describe('linkStateOf', () => {
   it('is withdrawn once the proposal is withdrawn', () => {
     expect(linkStateOf(pending({ status: 'WITHDRAWN' }), 'h1', at(1))).toEqual({ kind: 'withdrawn' });
   });
+
+  it('is withdrawn when the proposal is, even before the withdrawal reached the approval', () => {
+    expect(linkStateOf(pending(), 'h1', at(1), true)).toEqual({ kind: 'withdrawn' });
+  });
 });
 
 describe('tallyLevel', () => {

@@ -482,12 +482,7 @@ export class LocalStepFunctions {
   private async describeExecution(request: SfnRequest<'DescribeExecution'>): Promise<Record<string, unknown>> {
     const record = await this.readRecord(request.executionArn);
     return {
-      executionArn: record.executionArn,
-      stateMachineArn: record.stateMachineArn,
-      name: record.name,
-      status: record.status,
-      startDate: toEpochSeconds(record.startDate),
-      ...(record.stopDate !== undefined ? { stopDate: toEpochSeconds(record.stopDate) } : {}),
+      ...executionSummary(record),
       input: record.input,
       inputDetails: { included: true },
       ...(record.output !== undefined ? { output: record.output, outputDetails: { included: true } } : {}),
@@ -510,14 +505,7 @@ export class LocalStepFunctions {
       .sort((a, b) => b.startDate - a.startDate || a.name.localeCompare(b.name));
     const { page, nextToken } = paginate(records, request.maxResults, request.nextToken);
     return {
-      executions: page.map((record) => ({
-        executionArn: record.executionArn,
-        stateMachineArn: record.stateMachineArn,
-        name: record.name,
-        status: record.status,
-        startDate: toEpochSeconds(record.startDate),
-        ...(record.stopDate !== undefined ? { stopDate: toEpochSeconds(record.stopDate) } : {}),
-      })),
+      executions: page.map(executionSummary),
       ...(nextToken ? { nextToken } : {}),
     };
   }
@@ -860,4 +848,16 @@ export class LocalStepFunctions {
       },
     );
   }
+}
+
+/** What DescribeExecution and ListExecutions both say of an execution, in the service's shape. */
+function executionSummary(record: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionArn: record.executionArn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    status: record.status,
+    startDate: toEpochSeconds(record.startDate),
+    ...(record.stopDate !== undefined ? { stopDate: toEpochSeconds(record.stopDate) } : {}),
+  };
 }
