@@ -170,16 +170,16 @@ export function approvalRequestEmail(input: ApprovalRequestEmailInput): EmailMes
       <p style="white-space: pre-wrap;">{proposal.description}</p>
       {proposal.score ? <ScoreTable score={proposal.score} /> : null}
       <p>
-        <a href={approveUrl} style="display: inline-block; padding: 10px 18px; background: #1a7f37; color: #fff; text-decoration: none; border-radius: 4px;">
+        <a target="_blank" rel="noopener noreferrer" href={approveUrl} style="display: inline-block; padding: 10px 18px; background: #1a7f37; color: #fff; text-decoration: none; border-radius: 4px;">
           Approve
         </a>{' '}
-        <a href={rejectUrl} style="display: inline-block; padding: 10px 18px; background: #b42318; color: #fff; text-decoration: none; border-radius: 4px;">
+        <a target="_blank" rel="noopener noreferrer" href={rejectUrl} style="display: inline-block; padding: 10px 18px; background: #b42318; color: #fff; text-decoration: none; border-radius: 4px;">
           Reject
         </a>
       </p>
       <p style="color: #555;">Each link opens a page where you confirm your decision; opening it changes nothing.</p>
       <p style="color: #555;">
-        Away? <a href={input.delegationUrl}>Name a delegate for your out-of-office period.</a>
+        Away? <a target="_blank" rel="noopener noreferrer" href={input.delegationUrl}>Name a delegate for your out-of-office period.</a>
       </p>
     </EmailLayout>
   ).toString();
@@ -220,10 +220,10 @@ export function submissionReceivedEmail(input: { readonly proposal: Proposal; re
       </p>
       <ProposalSummary proposal={proposal} />
       <p>
-        <a href={input.proposalUrl}>Follow its progress</a>
+        <a target="_blank" rel="noopener noreferrer" href={input.proposalUrl}>Follow its progress</a>
       </p>
       <p style="color: #555;">
-        Changed your mind? <a href={input.withdrawUrl}>Withdraw the proposal</a> while it is in review.
+        Changed your mind? <a target="_blank" rel="noopener noreferrer" href={input.withdrawUrl}>Withdraw the proposal</a> while it is in review.
       </p>
     </EmailLayout>
   ).toString();
@@ -248,7 +248,7 @@ export function delegationAccessEmail(input: { readonly name: string; readonly u
       <p>Hello {input.name},</p>
       <p>Use this link to name who decides on PMO approvals for you while you are away. It works for {input.validHours} hours.</p>
       <p>
-        <a href={input.url}>Set my out-of-office delegate</a>
+        <a target="_blank" rel="noopener noreferrer" href={input.url}>Set my out-of-office delegate</a>
       </p>
       <p style="color: #555;">If you did not ask for this, ignore this email; nothing changes.</p>
     </EmailLayout>
@@ -305,13 +305,13 @@ export function outcomeEmail(input: {
       {next ? <p>{next}</p> : null}
       {reviseUrl ? (
         <p>
-          You can <a href={reviseUrl}>revise the proposal and resubmit it</a>; it keeps its history and goes through review again.
+          You can <a target="_blank" rel="noopener noreferrer" href={reviseUrl}>revise the proposal and resubmit it</a>; it keeps its history and goes through review again.
         </p>
       ) : null}
       <ProposalSummary proposal={proposal} />
       {proposal.score ? <ScoreTable score={proposal.score} /> : null}
       <p>
-        <a href={proposalUrl}>See the proposal and its history</a>
+        <a target="_blank" rel="noopener noreferrer" href={proposalUrl}>See the proposal and its history</a>
       </p>
     </EmailLayout>
   ).toString();
@@ -349,7 +349,7 @@ export function pmoAttentionEmail(input: {
       </p>
       <ProposalSummary proposal={proposal} />
       <p>
-        <a href={proposalUrl}>Open the proposal</a>
+        <a target="_blank" rel="noopener noreferrer" href={proposalUrl}>Open the proposal</a>
       </p>
     </EmailLayout>
   ).toString();

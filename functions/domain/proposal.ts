@@ -32,7 +32,7 @@ export type PersonRef = z.infer<typeof PersonRefSchema>;
 
 export const MoneySchema = z.object({
   amount: z
-    .number({ error: 'Enter an amount' })
+    .number({ error: (issue) => (issue.input === undefined ? 'Enter an amount' : 'Enter the amount as a number, such as 120000') })
     .finite('Enter an amount')
     .positive('Enter an amount greater than zero')
     .max(MAX_ESTIMATED_COST, 'Enter a smaller amount')
@@ -64,10 +64,15 @@ export const ProposalFieldsSchema = z.object({
 });
 
 /** What a submitter sends: the body of `POST /api/proposals` and of the intake form. */
-export const ProposalInputSchema = ProposalFieldsSchema.strict().superRefine((input, ctx) => {
-    if (input.endDate < input.startDate) {
-    ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'The end date cannot be before the start date' });
-  }
+export const ProposalInputSchema = ProposalFieldsSchema.strict().refine((input) => input.endDate >= input.startDate, {
+  path: ['endDate'],
+  message: 'The end date cannot be before the start date',
+  // Checked whenever both dates are valid, even while other fields are wrong, so that a person
+  // sees every problem of the form at once.
+  when: (payload) => {
+    const value = payload.value as { startDate?: unknown; endDate?: unknown } | undefined;
+    return isoDate.safeParse(value?.startDate).success && isoDate.safeParse(value?.endDate).success;
+  },
 });
 export type ProposalInput = z.infer<typeof ProposalInputSchema>;
 

@@ -66,6 +66,7 @@ describe('approvalRequestEmail', () => {
 
   it('carries the Approve and Reject links in both parts, with & escaped in HTML', () => {
     expect(message.html).toContain('href="https://pmo.example.org/approvals/abc?key=s3cret&amp;decision=approve"');
+    expect(message.html).toContain('rel="noopener noreferrer"');
     expect(message.text).toContain('Approve: https://pmo.example.org/approvals/abc?key=s3cret&decision=approve');
     expect(message.text).toContain('Reject: https://pmo.example.org/approvals/abc?key=s3cret&decision=reject');
   });

@@ -32,7 +32,7 @@ describe('intake form mapping', () => {
     const errors = issuesByField(toFieldIssues(parsed.error!));
 
     expect(errors.submitterEmail).toMatch(/email address/);
-    expect(errors.amount).toBe('Enter an amount');
+    expect(errors.amount).toBe('Enter the amount as a number, such as 120000');
     expect(errors.strategicAlignment).toMatch(/from 1 to 5/);
   });
 

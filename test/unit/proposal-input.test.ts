@@ -31,6 +31,10 @@ describe('ProposalInputSchema', () => {
     expect(pathsOf({ ...validInput(), endDate: '2026-12-31' })).toEqual(['endDate']);
   });
 
+  it('reports the dates in the wrong order together with the other wrong fields', () => {
+    expect(pathsOf({ ...validInput(), title: '', endDate: '2026-12-31' })).toEqual(['title', 'endDate']);
+  });
+
   it('rejects criteria outside 1–5 and fractional ratings', () => {
     expect(pathsOf({ ...validInput(), criteria: { strategicAlignment: 0, businessValue: 6, risk: 2.5, urgency: 3 } })).toEqual([
       'criteria.strategicAlignment',
