@@ -1,10 +1,12 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
+import type { WorkflowKey } from '#workflows/contracts.ts';
+import { arnVariableOf, WORKFLOWS } from '#workflows/registry.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Email } from './constructs/email.ts';
-import { IntakeWorkflow } from './constructs/intake-workflow.ts';
 import { PmoFunction } from './constructs/pmo-function.ts';
+import { PmoWorkflow } from './constructs/pmo-workflow.ts';
 import { PmoTable } from './constructs/pmo-table.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { WebApi } from './constructs/web-api.ts';
@@ -26,7 +28,9 @@ const FUNCTION_SETTINGS: Partial<Record<FunctionKey, { timeout: Duration }>> = {
 export class PmoStack extends Stack {
   readonly table: PmoTable;
   readonly functions: Record<FunctionKey, PmoFunction>;
-  readonly intakeWorkflow: IntakeWorkflow;
+  /** Every workflow of the registry, by key. */
+  readonly workflows: Record<WorkflowKey, PmoWorkflow>;
+  readonly intakeWorkflow: PmoWorkflow;
   readonly webApi: WebApi;
   readonly email: Email;
   readonly schedules: Schedules;
@@ -48,18 +52,24 @@ export class PmoStack extends Stack {
         }),
       ]),
     ) as Record<FunctionKey, PmoFunction>;
-    const { web, scoreProposal, advanceReview, requestApproval, recordOutcome, approvalSweeper } = this.functions;
+    const { web, advanceReview, requestApproval, recordOutcome, approvalSweeper } = this.functions;
     for (const fn of Object.values(this.functions)) this.table.grantItemReadWrite(fn);
 
-    this.intakeWorkflow = new IntakeWorkflow(this, 'IntakeWorkflow', {
-      functions: { scoreProposal, advanceReview, requestApproval, recordOutcome },
-    });
+    // Every workflow of the registry; the functions reach each state machine by its formed ARN,
+    // never by reference (see PmoWorkflow), and only those the registry names may start or resume it.
+    this.workflows = Object.fromEntries(
+      WORKFLOWS.map((workflow) => {
+        const deployed = new PmoWorkflow(this, `${constructIdOf(workflow.key)}Workflow`, { workflow, functions: this.functions });
+        for (const key of workflow.startedBy) {
+          this.functions[key].addEnvironment(arnVariableOf(workflow), deployed.stateMachineArn);
+          deployed.grantStartExecution(this.functions[key]);
+        }
+        for (const key of workflow.respondedBy) deployed.grantTaskResponse(this.functions[key]);
+        return [workflow.key, deployed];
+      }),
+    ) as Record<WorkflowKey, PmoWorkflow>;
+    this.intakeWorkflow = this.workflows.intake;
     this.webApi = new WebApi(this, 'WebApi', { handler: web });
-
-    // The functions reach the state machine by its formed ARN, never by reference (see IntakeWorkflow).
-    web.addEnvironment('INTAKE_STATE_MACHINE_ARN', this.intakeWorkflow.stateMachineArn);
-    this.intakeWorkflow.grantStartExecution(web);
-    for (const fn of [web, requestApproval, approvalSweeper]) this.intakeWorkflow.grantTaskResponse(fn);
 
     // Every function that sends e-mail sends from the one sender, through the configuration set.
     for (const fn of [web, advanceReview, requestApproval, recordOutcome, approvalSweeper]) {
@@ -78,7 +88,7 @@ export class PmoStack extends Stack {
 
     this.schedules = new Schedules(this, 'Schedules', { targets: { approvalSweeper } });
     this.alarms = new Alarms(this, 'Alarms', {
-      intakeStateMachine: this.intakeWorkflow.stateMachine,
+      stateMachines: Object.fromEntries(Object.entries(this.workflows).map(([key, workflow]) => [key, workflow.stateMachine])),
       functions: this.functions,
       sweeper: approvalSweeper,
       webStage: this.webApi.stage,
@@ -92,6 +102,6 @@ export class PmoStack extends Stack {
 }
 
 /** `requestApproval` → `RequestApproval`: construct ids read like the catalogue keys. */
-function constructIdOf(key: FunctionKey): string {
+function constructIdOf(key: string): string {
   return key.charAt(0).toUpperCase() + key.slice(1);
 }

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { parseApprovalPolicy, type ApprovalPolicy } from '#domain/approval-policy.ts';
-import bundledPolicy from '../config/approval-policy.json' with { type: 'json' };
+import type * as z from 'zod';
+import { parseApprovalPolicy } from '#domain/approval-policy.ts';
 
 /**
- * The approval policy in force. It ships with the functions (functions/config/approval-policy.json,
- * bundled at deploy); `APPROVAL_POLICY_PATH` names another file instead. It is validated when the
- * module loads, so a broken policy fails the start rather than a review.
+ * Loads a process's approval policy: the file bundled with the functions
+ * (functions/config/approval-policies/<process>.json), or the file the environment variable
+ * `overridePathVariable` names (the local stack's way to try another policy). It is validated
+ * when the calling module loads, so a broken policy fails the start rather than a review.
  */
-export const approvalPolicy: ApprovalPolicy = parseApprovalPolicy(
-  process.env.APPROVAL_POLICY_PATH ? JSON.parse(readFileSync(process.env.APPROVAL_POLICY_PATH, 'utf8')) : bundledPolicy,
-);
+export function loadApprovalPolicy<S extends z.ZodType>(bundled: unknown, schema: S, overridePathVariable: string): z.infer<S> {
+  const overridePath = process.env[overridePathVariable];
+  return parseApprovalPolicy(overridePath ? JSON.parse(readFileSync(overridePath, 'utf8')) : bundled, schema);
+}

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import * as z from 'zod';
 import { ApproverSpecSchema } from '#domain/approval-policy.ts';
 import { APPROVAL_STATUSES, nextActionAt, type Approval } from '#domain/approval.ts';
+import { SubjectRefSchema, type SubjectRef } from '#domain/subject.ts';
 import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
@@ -9,10 +10,11 @@ import { INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 const PersonRef = z.object({ name: z.string(), email: z.string() });
 const StoredApprovalSchema = z.object({
   id: z.string(),
-  proposalId: z.string(),
+  subject: SubjectRefSchema,
   executionName: z.string(),
   level: z.number(),
   levelName: z.string(),
+  levelCount: z.number(),
   slot: z.number(),
   slotCount: z.number(),
   quorum: z.enum(['any', 'all']),
@@ -27,7 +29,7 @@ const StoredApprovalSchema = z.object({
   escalateTo: ApproverSpecSchema.optional(),
   secretHashes: z.array(z.string()),
   formerAssignees: z.array(z.object({ approver: PersonRef, reason: z.enum(['escalated', 'delegated']), at: z.string(), secretHashes: z.array(z.string()) })),
-  belowThreshold: z.boolean(),
+  attention: z.string().optional(),
   decidedAt: z.string().optional(),
   decidedBy: PersonRef.optional(),
   comment: z.string().optional(),
@@ -46,6 +48,9 @@ export interface StoredApproval extends Approval {
   readonly taskToken?: string;
   readonly awaitingDelivery: boolean;
 }
+
+/** How often a read-modify-write is tried again after losing a race. */
+const MAX_UPDATE_ATTEMPTS = 5;
 
 /** How long a recorded answer waits before the sweeper treats it as undelivered. */
 export const REDELIVERY_DELAY_MS = 2 * 60 * 1000;
@@ -70,8 +75,8 @@ function itemOf(approval: StoredApproval): Record<string, unknown> {
     ...(open ? { gsi1pk: keys.openApprovals, gsi1sk: `${openAt}#${approval.id}` } : {}),
     gsi2pk: keys.approvalsByApprover(approval.approver.email),
     gsi2sk: `${approval.requestedAt}#${approval.id}`,
-    gsi3pk: keys.approvalsOfProposal(approval.proposalId),
-    gsi3sk: `APPROVAL#${String(approval.level).padStart(2, '0')}#${approval.executionName}#${String(approval.slot).padStart(2, '0')}`,
+    gsi3pk: keys.approvalsOfSubject(approval.subject),
+    gsi3sk: keys.approvalOfSubjectSort(approval.level, approval.executionName, approval.slot),
     ...approval,
   };
 }
@@ -134,6 +139,23 @@ export const approvalRepository = {
     }
   },
 
+  /**
+   * Reads an approval, lets `change` derive the next state, and writes it if nobody changed the
+   * approval meanwhile; on a conflict it starts again from a fresh read. `change` returns undefined
+   * to leave the approval as it is. Undefined when there is no such approval.
+   */
+  async update(id: string, change: (current: StoredApproval) => StoredApproval | undefined): Promise<{ before: StoredApproval; after?: StoredApproval } | undefined> {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt += 1) {
+      const current = await approvalRepository.get(id);
+      if (!current) return undefined;
+      const next = change(current);
+      if (!next) return { before: current };
+      const versioned = { ...next, version: current.version + 1 };
+      if (await approvalRepository.save(versioned)) return { before: current, after: versioned };
+    }
+    throw new Error(`Approval ${id} kept changing under a write; try again`);
+  },
+
   /** Records that the workflow waiting on `deliveredToken` has its answer. */
   async markDelivered(id: string, deliveredToken: string): Promise<void> {
     try {
@@ -152,13 +174,13 @@ export const approvalRepository = {
     }
   },
 
-  /** The approvals of a proposal, by level then slot. */
-  async listForProposal(proposalId: string): Promise<StoredApproval[]> {
+  /** The approvals of a subject, by level then slot. */
+  async listForSubject(subject: SubjectRef): Promise<StoredApproval[]> {
     const items = await queryAll({
       TableName: environment.tableName,
       IndexName: INDEX.gsi3,
       KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.approvalsOfProposal(proposalId), ':prefix': 'APPROVAL#' },
+      ExpressionAttributeValues: { ':pk': keys.approvalsOfSubject(subject), ':prefix': keys.approvalsOfSubjectPrefix },
     });
     return items.map(toApproval);
   },

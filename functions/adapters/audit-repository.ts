@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { chronological, type AuditEvent } from '#domain/audit.ts';
+import { AuditEventSchema, chronological, type AuditEvent } from '#domain/audit.ts';
+import type { SubjectRef } from '#domain/subject.ts';
 import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { isConditionFailure, keys, withoutKeys } from './table-keys.ts';
@@ -12,7 +13,7 @@ export const auditRepository = {
       await documentClient.send(
         new PutCommand({
           TableName: environment.tableName,
-          Item: { ...keys.auditEvent(event.subjectId, event.eventId), kind: 'audit', ...event },
+          Item: { ...keys.auditEvent(event.subject, event.eventId), kind: 'audit', ...event },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -22,12 +23,13 @@ export const auditRepository = {
   },
 
   /** A subject's events in time order. */
-  async listForSubject(subjectId: string): Promise<AuditEvent[]> {
+  async listForSubject(subject: SubjectRef): Promise<AuditEvent[]> {
+    const trail = keys.auditTrail(subject);
     const items = await queryAll({
       TableName: environment.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.auditEvent(subjectId, '').pk, ':prefix': keys.auditPrefix },
+      ExpressionAttributeValues: { ':pk': trail.pk, ':prefix': trail.skPrefix },
     });
-    return chronological(items.map((item) => withoutKeys(item) as unknown as AuditEvent));
+    return chronological(items.map((item) => AuditEventSchema.parse(withoutKeys(item))));
   },
 };

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Delegation } from '#domain/delegation.ts';
+import { DelegationSchema, type Delegation } from '#domain/delegation.ts';
 import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
@@ -27,7 +27,7 @@ export const delegationRepository = {
 
   async get(email: string): Promise<Delegation | undefined> {
     const { Item } = await documentClient.send(new GetCommand({ TableName: environment.tableName, Key: keys.delegation(email) }));
-    return Item ? (withoutKeys(Item) as unknown as Delegation) : undefined;
+    return Item ? DelegationSchema.parse(withoutKeys(Item)) : undefined;
   },
 
   /** Delegations that have started by `now` and whose pending approvals are not redirected yet. */
@@ -40,7 +40,7 @@ export const delegationRepository = {
         ExpressionAttributeValues: { ':pk': keys.unappliedDelegations, ':now': `${now.toISOString()}#~` },
       }),
     );
-    return (Items ?? []).map((item) => withoutKeys(item) as unknown as Delegation);
+    return (Items ?? []).map((item) => DelegationSchema.parse(withoutKeys(item)));
   },
 
   /** Marks a delegation's pending approvals as redirected (conditional on it being the same delegation). */

@@ -1,7 +1,8 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { EmailMessage } from '#domain/emails.tsx';
+import type { EmailMessage } from '#emails/layout.tsx';
 import { documentClient } from './dynamodb-client.ts';
+import { logger } from './logger.ts';
 import { sesClient } from './ses-client.ts';
 import { environment } from './environment.ts';
 import { isConditionFailure, keys, ttlAfter } from './table-keys.ts';
@@ -63,7 +64,12 @@ export async function sendEmailOnce(
       }),
     );
   } catch (error) {
-    await documentClient.send(new DeleteCommand({ TableName: environment.tableName, Key }));
+    try {
+      await documentClient.send(new DeleteCommand({ TableName: environment.tableName, Key }));
+    } catch (releaseError) {
+      // The marker stays and this email will not be retried: say so, and keep SES's reason as the failure.
+      logger.error('An unsent email kept its "sent" marker; it will not be retried', { dedupeKey, releaseError });
+    }
     throw error;
   }
   return true;

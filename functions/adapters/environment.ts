@@ -1,3 +1,5 @@
+import { stateMachineArnVariable, type WorkflowKey } from '#workflows/contracts.ts';
+
 /**
  * Configuration of the functions, read from environment variables through getters so that a
  * missing variable fails with a message naming it, at the first use rather than as `undefined`.
@@ -15,9 +17,9 @@ export const environment = {
   get tableName(): string {
     return required('TABLE_NAME');
   },
-  /** ARN of the intake workflow's state machine. */
-  get intakeStateMachineArn(): string {
-    return required('INTAKE_STATE_MACHINE_ARN');
+  /** ARN of a workflow's state machine (`INTAKE_STATE_MACHINE_ARN` for the intake). */
+  stateMachineArn(workflow: WorkflowKey): string {
+    return required(stateMachineArnVariable(workflow));
   },
   /** The verified sender of every email. */
   get emailFrom(): string {

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   FINAL_STATUSES,
+  intakeExecutionName,
   ProposalSchema,
   type Proposal,
   type ProposalInput,
@@ -74,17 +75,21 @@ export const proposalRepository = {
     return { items: (Items ?? []).map(toProposal), ...(nextCursor ? { nextCursor } : {}) };
   },
 
-  /** Records which workflow execution reviews the proposal. */
-  async setExecution(id: string, executionName: string, now: Date): Promise<void> {
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: environment.tableName,
-        Key: keys.proposal(id),
-        UpdateExpression: 'SET executionName = :name, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':name': executionName, ':now': now.toISOString() },
-      }),
-    );
+  /** Links an approved proposal to the project it became (once; a replay changes nothing). */
+  async linkProject(id: string, projectId: string, now: Date): Promise<void> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: environment.tableName,
+          Key: keys.proposal(id),
+          UpdateExpression: 'SET projectId = :project, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(projectId)',
+          ExpressionAttributeValues: { ':project': projectId, ':now': now.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   },
 
   /** Stores the score of a proposal still under review; returns false if the review has ended. */
@@ -122,12 +127,19 @@ export const proposalRepository = {
 
   /**
    * Replaces a rejected proposal's content with its revision and puts it back to SUBMITTED, with
-   * score, review and outcome cleared. Conditional on REJECTED and on the revision read, so a
-   * double submit of the revise form resubmits once.
+   * score, review and outcome cleared and the new revision's execution named. Conditional on
+   * REJECTED and on the revision read, so a double submit of the revise form resubmits once.
    */
   async resubmit(proposal: Proposal, input: ProposalInput, now: Date): Promise<Proposal | undefined> {
     const revision = proposal.revision + 1;
-    const next: Proposal = { ...proposal, ...input, status: 'SUBMITTED', revision, updatedAt: now.toISOString() };
+    const next: Proposal = {
+      ...proposal,
+      ...input,
+      status: 'SUBMITTED',
+      revision,
+      executionName: intakeExecutionName(proposal.id, revision),
+      updatedAt: now.toISOString(),
+    };
     delete (next as { score?: unknown }).score;
     delete (next as { outcome?: unknown }).outcome;
     delete (next as { review?: unknown }).review;

@@ -1,11 +1,55 @@
 /**
- * The single-table layout: key builders for every item type, so no other module spells a key.
- * Generic index names keep the table open to later item types without migrations.
+ * The single-table layout: the one place that spells every key and index of every item type.
+ * Generic index names keep the table open to later item types without migrations: a new process
+ * adds item types (and their builders here), never an index.
+ *
+ * | entity | base table (pk / sk) | gsi1 | gsi2 | gsi3 |
+ * | --- | --- | --- | --- | --- |
+ * | proposal | PROPOSAL#id / PROPOSAL | by status: PROPOSALS#status / submittedAt#id | by submitter: SUBMITTER#email / submittedAt#id | all: PROPOSALS / submittedAt#id |
+ * | review (one per execution) | TYPE#subjectId / REVIEW#execution | | | |
+ * | audit event | TYPE#subjectId / AUDIT#eventId (a subject's trail, sorted by time on read) | | | |
+ * | approval | APPROVAL#id / APPROVAL (link lookup) | sparse, open ones by next action: APPROVALS#OPEN / at#id | approver's queue: APPROVER#email / requestedAt#id | of a subject: TYPE#subjectId / APPROVAL#level#execution#slot |
+ * | person | PERSON#email / PERSON | by manager: MANAGER#email / name | | |
+ * | role member | ROLE#role / PERSON#email (people in a role) | | | |
+ * | delegation | PERSON#email / DELEGATION | sparse, not yet applied: DELEGATIONS#UNAPPLIED / startsAt#email | | |
+ * | access key | PERSON#email / ACCESS#secretHash (TTL) | | | |
+ * | project | PROJECT#id / PROJECT | by status: PROJECTS#status / department#createdAt#id | by manager: PROJECT-MANAGER#email / createdAt#id | all: PROJECTS / createdAt#id |
+ * | idempotency record | IDEMPOTENCY#scope#key / IDEMPOTENCY (TTL) | | | |
+ * | "email sent" marker | EMAIL#key / EMAIL (TTL) | | | |
+ *
+ * Planned for the next processes, on the same indexes (builders are added with them):
+ * - timesheet: TIMESHEET#email#weekStart / TIMESHEET; gsi1 by week: TIMESHEETS#weekStart / email
+ *   (who submitted for a period); gsi2 a person's weeks: TIMESHEETS-OF#email / weekStart; hours per
+ *   project as counters on the project's item collection: PROJECT#id / HOURS#weekStart.
+ * - invoice: INVOICE#id / INVOICE; uniqueness of (vendor, normalised number): INVOICE-NUMBER#vendor#number
+ *   / UNIQUE (conditional put); gsi1 by status: INVOICES#status / receivedAt#id; by project: link items
+ *   PROJECT#id / INVOICE#invoiceId in the project's collection; gsi3 by vendor: VENDOR#id / issueDate#id;
+ *   posted actuals as counters on the project item (ADD with NOT contains(postedInvoiceIds)).
+ * - report definition: REPORT#id / REPORT; gsi3 all: REPORTS / name; report run (delivery log):
+ *   REPORT#id / RUN#startedAt#runId, newest first by querying the collection backwards.
  */
-export const INDEX = { gsi1: 'gsi1', gsi2: 'gsi2', gsi3: 'gsi3' } as const;
 
-/** Attribute names that carry keys rather than data; stripped when items are read. */
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'expiresAt', 'kind'] as const;
+/** The generic secondary indexes: the CDK table, the local table and the repositories all read this list. */
+export const INDEX_NAMES = ['gsi1', 'gsi2', 'gsi3'] as const;
+export type IndexName = (typeof INDEX_NAMES)[number];
+export const INDEX: { readonly [name in IndexName]: name } = { gsi1: 'gsi1', gsi2: 'gsi2', gsi3: 'gsi3' };
+
+/** The attributes of a key: the table's own, and each index's partition and sort key. */
+export const KEY_ATTRIBUTE_NAMES = ['pk', 'sk', ...INDEX_NAMES.flatMap((index) => [`${index}pk`, `${index}sk`])] as const;
+
+/** Attribute names that carry keys or bookkeeping rather than data; stripped when items are read. */
+const NON_DATA_ATTRIBUTES = [...KEY_ATTRIBUTE_NAMES, 'expiresAt', 'kind'] as const;
+
+/** What a key builder needs of a subject of review: its type and id. */
+export interface SubjectKey {
+  readonly type: string;
+  readonly id: string;
+}
+
+/** The partition of a subject's own records (its audit trail, its reviews): `PROPOSAL#<id>`. */
+function subjectPartition(subject: SubjectKey): string {
+  return `${subject.type.toUpperCase()}#${subject.id}`;
+}
 
 export const keys = {
   proposal: (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'PROPOSAL' }),
@@ -16,16 +60,23 @@ export const keys = {
   /** gsi3: all proposals by submission time. */
   allProposals: 'PROPOSALS',
 
+  /** The review plan of one execution over a subject, stored with the subject's records. */
+  review: (subject: SubjectKey, executionName: string) => ({ pk: subjectPartition(subject), sk: `REVIEW#${executionName}` }),
+
   approval: (id: string) => ({ pk: `APPROVAL#${id}`, sk: 'APPROVAL' }),
   /** gsi1 (sparse): approvals that still need the sweeper — pending, or decided but not yet delivered. */
   openApprovals: 'APPROVALS#OPEN',
   /** gsi2: an approver's queue. */
   approvalsByApprover: (email: string) => `APPROVER#${email}`,
-  /** gsi3: the approvals of one proposal. */
-  approvalsOfProposal: (proposalId: string) => `PROPOSAL#${proposalId}`,
+  /** gsi3: the approvals of one subject, by level, execution and slot. */
+  approvalsOfSubject: (subject: SubjectKey) => subjectPartition(subject),
+  approvalsOfSubjectPrefix: 'APPROVAL#',
+  approvalOfSubjectSort: (level: number, executionName: string, slot: number) =>
+    `APPROVAL#${String(level).padStart(2, '0')}#${executionName}#${String(slot).padStart(2, '0')}`,
 
-  auditEvent: (subjectId: string, eventId: string) => ({ pk: `PROPOSAL#${subjectId}`, sk: `AUDIT#${eventId}` }),
-  auditPrefix: 'AUDIT#',
+  auditEvent: (subject: SubjectKey, eventId: string) => ({ pk: subjectPartition(subject), sk: `AUDIT#${eventId}` }),
+  /** Every audit event of a subject: its partition and this sort-key prefix. */
+  auditTrail: (subject: SubjectKey) => ({ pk: subjectPartition(subject), skPrefix: 'AUDIT#' }),
 
   person: (email: string) => ({ pk: `PERSON#${email}`, sk: 'PERSON' }),
   /** gsi1: people by manager. */
@@ -40,14 +91,23 @@ export const keys = {
   /** A personal access key, looked up by the hash of its secret (a hash lookup needs no constant-time compare). */
   accessKey: (email: string, secretHash: string) => ({ pk: `PERSON#${email}`, sk: `ACCESS#${secretHash}` }),
 
+  project: (id: string) => ({ pk: `PROJECT#${id}`, sk: 'PROJECT' }),
+  /** gsi1: projects by status; the sort key starts with the department, so a department is a prefix. */
+  projectsByStatus: (status: string) => `PROJECTS#${status}`,
+  projectByStatusSort: (department: string, createdAt: string, id: string) => `${department}#${createdAt}#${id}`,
+  /** gsi2: the projects a person manages. */
+  projectsByManager: (email: string) => `PROJECT-MANAGER#${email}`,
+  /** gsi3: every project, oldest first. */
+  allProjects: 'PROJECTS',
+
   idempotency: (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' }),
   emailMarker: (key: string) => ({ pk: `EMAIL#${key}`, sk: 'EMAIL' }),
 };
 
-/** Removes the key attributes from a stored item, leaving the record's own fields. */
+/** Removes the key and bookkeeping attributes from a stored item, leaving the record's own fields. */
 export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
   const record = { ...item };
-  for (const attribute of KEY_ATTRIBUTES) delete record[attribute];
+  for (const attribute of NON_DATA_ATTRIBUTES) delete record[attribute];
   return record;
 }
 

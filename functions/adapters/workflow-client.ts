@@ -4,6 +4,7 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { WorkflowKey } from '#workflows/contracts.ts';
 import { sfnClient } from './sfn-client.ts';
 import { environment } from './environment.ts';
 
@@ -26,20 +27,20 @@ async function deliver(send: () => Promise<unknown>): Promise<DeliveryResult> {
 /** Starts and resumes workflows. */
 export const workflowClient = {
   /**
-   * Starts the intake workflow for a proposal under a name derived from it, so a retried start
-   * finds the running execution instead of starting a second one.
+   * Starts a workflow under a name derived from its subject, so a retried start finds the
+   * execution already running instead of starting a second one.
    */
-  async startIntake(executionName: string, input: { proposalId: string }): Promise<void> {
+  async start(workflow: WorkflowKey, executionName: string, input: Record<string, unknown>): Promise<void> {
     try {
       await sfnClient.send(
         new StartExecutionCommand({
-          stateMachineArn: environment.intakeStateMachineArn,
+          stateMachineArn: environment.stateMachineArn(workflow),
           name: executionName,
           input: JSON.stringify(input),
         }),
       );
     } catch (error) {
-      // The name is taken only by this proposal's own execution: it was started already.
+      // The name is taken only by this subject's own execution: it was started already.
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
   },

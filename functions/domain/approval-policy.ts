@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { PermanentError } from './errors.ts';
-import type { Money } from './proposal.ts';
+import type { Money } from './money.ts';
 
 /** A role of the directory, or one named person. */
 export const ApproverSpecSchema = z.union([
@@ -26,39 +26,61 @@ export const PolicyLevelSchema = z
   .strict();
 export type PolicyLevel = z.infer<typeof PolicyLevelSchema>;
 
-/** The PMO's approval policy: validated whole at start-up, versioned, stored with each review. */
-export const ApprovalPolicySchema = z
-  .object({
-    version: z.string().min(1).max(40),
-    baseCurrency: z.string().length(3),
-    /** Value of one unit of each other currency in the base currency. */
-    exchangeRates: z.record(z.string().length(3), z.number().positive()),
-    /** Proposals scoring below this go to review flagged "below threshold" (never auto-rejected). */
-    scoreFloor: z.number().min(0).max(100),
-    reminderAfterHours: z.number().positive(),
-    escalateAfterHours: z.number().positive(),
-    levels: z.array(PolicyLevelSchema).min(1),
-  })
-  .strict()
-  .superRefine((policy, ctx) => {
-    if (policy.levels[0] && policy.levels[0].minAmount !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['levels', 0, 'minAmount'], message: 'The first level applies to every proposal: its minAmount is 0' });
-    }
-    policy.levels.forEach((level, index) => {
-      if (level.level !== index + 1) ctx.addIssue({ code: 'custom', path: ['levels', index, 'level'], message: 'Levels are numbered 1, 2, 3… in order' });
-      if (index > 0 && level.minAmount < policy.levels[index - 1]!.minAmount) {
-        ctx.addIssue({ code: 'custom', path: ['levels', index, 'minAmount'], message: 'Thresholds must not decrease from one level to the next' });
-      }
-    });
-    if (policy.escalateAfterHours <= policy.reminderAfterHours) {
-      ctx.addIssue({ code: 'custom', path: ['escalateAfterHours'], message: 'Escalation must come after the reminder' });
+/** What every process's approval policy has: levels by amount, reminders, escalation, currencies. */
+const POLICY_SHAPE = {
+  version: z.string().min(1).max(40),
+  baseCurrency: z.string().length(3),
+  /** Value of one unit of each other currency in the base currency. */
+  exchangeRates: z.record(z.string().length(3), z.number().positive()),
+  reminderAfterHours: z.number().positive(),
+  escalateAfterHours: z.number().positive(),
+  levels: z.array(PolicyLevelSchema).min(1),
+};
+
+/**
+ * The schema of an approval policy: the shared shape, plus what one process adds (the intake's
+ * score floor). Validated whole at start-up; its version is stored with each review.
+ */
+export function approvalPolicySchema<Extra extends z.ZodRawShape>(extra: Extra, unknownKeys: 'strict' | 'loose' = 'strict') {
+  const shape = z.object({ ...POLICY_SHAPE, ...extra });
+  return (unknownKeys === 'strict' ? shape.strict() : shape.loose()).superRefine((policy, ctx) => checkLevels(policy as unknown as BasePolicy, ctx));
+}
+
+type BasePolicy = z.infer<z.ZodObject<typeof POLICY_SHAPE>>;
+
+/** The rules across fields: levels numbered in order, thresholds that never decrease, escalation after the reminder. */
+function checkLevels(policy: BasePolicy, ctx: z.RefinementCtx): void {
+  const levels = policy.levels;
+  if (levels[0] && levels[0].minAmount !== 0) {
+    ctx.addIssue({ code: 'custom', path: ['levels', 0, 'minAmount'], message: 'The first level applies to everything: its minAmount is 0' });
+  }
+  levels.forEach((level, index) => {
+    if (level.level !== index + 1) ctx.addIssue({ code: 'custom', path: ['levels', index, 'level'], message: 'Levels are numbered 1, 2, 3… in order' });
+    if (index > 0 && level.minAmount < levels[index - 1]!.minAmount) {
+      ctx.addIssue({ code: 'custom', path: ['levels', index, 'minAmount'], message: 'Thresholds must not decrease from one level to the next' });
     }
   });
+  if (policy.escalateAfterHours <= policy.reminderAfterHours) {
+    ctx.addIssue({ code: 'custom', path: ['escalateAfterHours'], message: 'Escalation must come after the reminder' });
+  }
+}
+
+/** The part of any process's policy that the review engine reads (a process's own fields pass through). */
+export const ApprovalPolicySchema = approvalPolicySchema({}, 'loose');
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
 
+/** The intake's policy: the shared shape and the score floor. */
+export const ProposalPolicySchema = approvalPolicySchema({
+  /** Proposals scoring below this go to review flagged "below threshold" (never auto-rejected). */
+  scoreFloor: z.number().min(0).max(100),
+});
+export type ProposalPolicy = z.infer<typeof ProposalPolicySchema>;
+
 /** Parses a policy, with every problem named by its path: a wrong policy must stop the start. */
-export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
-  const result = ApprovalPolicySchema.safeParse(raw);
+export function parseApprovalPolicy(raw: unknown): ProposalPolicy;
+export function parseApprovalPolicy<S extends z.ZodType>(raw: unknown, schema: S): z.infer<S>;
+export function parseApprovalPolicy(raw: unknown, schema: z.ZodType = ProposalPolicySchema): unknown {
+  const result = schema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(policy)'}: ${issue.message}`).join('; ');
     throw new Error(`The approval policy is invalid: ${problems}`);
@@ -69,7 +91,7 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
 /** A currency the policy cannot convert into its base currency (permanent: a retry cannot help). */
 export class UnsupportedCurrencyError extends PermanentError {}
 
-/** The currencies a proposal may be costed in under this policy. */
+/** The currencies an amount may be given in under this policy. */
 export function supportedCurrencies(policy: ApprovalPolicy): string[] {
   return [policy.baseCurrency, ...Object.keys(policy.exchangeRates)];
 }
@@ -82,9 +104,9 @@ export function inBaseCurrency(money: Money, policy: ApprovalPolicy): number {
   return Math.round(money.amount * rate * 100) / 100;
 }
 
-/** The levels a proposal of this cost must pass, in order. */
-export function levelsFor(cost: Money, policy: ApprovalPolicy): PolicyLevel[] {
-  const amount = inBaseCurrency(cost, policy);
+/** The levels a subject of this amount must pass, in order (no amount: the first level only). */
+export function levelsFor(cost: Money | undefined, policy: ApprovalPolicy): PolicyLevel[] {
+  const amount = cost ? inBaseCurrency(cost, policy) : 0;
   return policy.levels.filter((level) => amount >= level.minAmount);
 }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ApproverSpec } from './approval-policy.ts';
-import type { PersonRef } from './proposal.ts';
+import type { PersonRef } from './person-ref.ts';
+import type { SubjectRef } from './subject.ts';
 
 export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'SUPERSEDED', 'WITHDRAWN'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -16,13 +17,16 @@ export interface FormerAssignee {
   readonly secretHashes: string[];
 }
 
-/** One request for one approver's decision at one level of a proposal's review. */
+/** One request for one approver's decision at one level of a subject's review. */
 export interface Approval {
   readonly id: string;
-  readonly proposalId: string;
+  /** What is decided: a proposal, an invoice, a timesheet edit. */
+  readonly subject: SubjectRef;
   readonly executionName: string;
   readonly level: number;
   readonly levelName: string;
+  /** How many levels the review has, to say "level 2 of 3". */
+  readonly levelCount: number;
   /** Position of this approver in the level; with `slotCount`, names the level's other approvals. */
   readonly slot: number;
   readonly slotCount: number;
@@ -44,7 +48,8 @@ export interface Approval {
   /** Hashes of the current approver's link secrets (the first email's, and each reminder's). */
   readonly secretHashes: string[];
   readonly formerAssignees: FormerAssignee[];
-  readonly belowThreshold: boolean;
+  /** A warning the review plan gives every approver (e.g. a score below the PMO's floor). */
+  readonly attention?: string;
   readonly decidedAt?: string;
   readonly decidedBy?: PersonRef;
   readonly comment?: string;
@@ -67,14 +72,14 @@ export const DecisionInputSchema = z
   })
   .superRefine((input, ctx) => {
     if (input.decision === 'reject' && !input.comment) {
-      ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Say why you reject the proposal' });
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Say why you reject it' });
     }
   });
 export type DecisionInput = z.infer<typeof DecisionInputSchema>;
 
 /**
  * What one approval's callback task returns to the workflow: a decision, or why there is none
- * (another approver decided the level first, the deadline passed, the proposal was withdrawn).
+ * (another approver decided the level first, the deadline passed, the subject was withdrawn).
  */
 export type ApprovalResult = ApprovalDecision | { readonly decision: 'superseded' | 'expired' | 'withdrawn' };
 
@@ -99,10 +104,10 @@ export type LinkState =
 /**
  * What a link whose secret matched `matchedHash` may do at `now`. A former approver's link says
  * who took over; the current approver's link is open until the approval is decided or over. An
- * approval of a withdrawn proposal is closed even before the withdrawal reached it.
+ * approval of a withdrawn subject is closed even before the withdrawal reached it.
  */
-export function linkStateOf(approval: Approval, matchedHash: string, now: Date, proposalWithdrawn = false): LinkState {
-  if (proposalWithdrawn && approval.status === 'PENDING') return { kind: 'withdrawn' };
+export function linkStateOf(approval: Approval, matchedHash: string, now: Date, subjectWithdrawn = false): LinkState {
+  if (subjectWithdrawn && approval.status === 'PENDING') return { kind: 'withdrawn' };
   const former = approval.formerAssignees.find((assignee) => assignee.secretHashes.includes(matchedHash));
   if (former && approval.status === 'PENDING') {
     return { kind: 'reassigned', to: approval.approver, reason: former.reason, at: former.at };
@@ -241,4 +246,31 @@ export function reassignedTo(
     secretHashes: [secretHash],
     formerAssignees: [...approval.formerAssignees, { approver: approval.approver, reason: to.reason, at: now.toISOString(), secretHashes: approval.secretHashes }],
   };
+}
+
+/** A decision made in a review, as later approvers and the submitter see it (with its comment). */
+export interface EarlierDecision {
+  readonly level: number;
+  readonly levelName: string;
+  readonly decision: 'approve' | 'reject';
+  readonly approver: PersonRef;
+  readonly onBehalfOf?: PersonRef;
+  readonly decidedAt: string;
+  readonly comment?: string;
+}
+
+/** The decisions among approvals, level by level, oldest first. */
+export function decisionsOf(approvals: readonly Approval[]): EarlierDecision[] {
+  return approvals
+    .filter((candidate) => candidate.status === 'APPROVED' || candidate.status === 'REJECTED')
+    .map((decided) => ({
+      level: decided.level,
+      levelName: decided.levelName,
+      decision: decided.status === 'APPROVED' ? ('approve' as const) : ('reject' as const),
+      approver: decided.decidedBy ?? decided.approver,
+      ...(decided.onBehalfOf ? { onBehalfOf: decided.onBehalfOf } : {}),
+      decidedAt: decided.decidedAt ?? decided.requestedAt,
+      ...(decided.comment ? { comment: decided.comment } : {}),
+    }))
+    .sort((a, b) => a.level - b.level || a.decidedAt.localeCompare(b.decidedAt));
 }

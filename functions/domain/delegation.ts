@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import type { PersonRef } from './proposal.ts';
 
 const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD' });
 
@@ -17,18 +16,21 @@ export const DelegationInputSchema = z
   });
 export type DelegationInput = z.infer<typeof DelegationInputSchema>;
 
+const StoredPersonSchema = z.object({ name: z.string(), email: z.string() });
+
 /** An out-of-office period: from the start of `from` to the end of `until` (UTC), approvals go to the delegate. */
-export interface Delegation {
-  readonly person: PersonRef;
-  readonly delegate: PersonRef;
+export const DelegationSchema = z.object({
+  person: StoredPersonSchema,
+  delegate: StoredPersonSchema,
   /** First instant of the period. */
-  readonly startsAt: string;
+  startsAt: z.string(),
   /** First instant after the period. */
-  readonly endsAt: string;
-  readonly createdAt: string;
+  endsAt: z.string(),
+  createdAt: z.string(),
   /** When the approvals already pending were redirected; absent until the period starts. */
-  readonly appliedAt?: string;
-}
+  appliedAt: z.string().optional(),
+});
+export type Delegation = z.infer<typeof DelegationSchema>;
 
 /** The period of a delegation input as instants. */
 export function delegationPeriod(input: Pick<DelegationInput, 'from' | 'until'>): { startsAt: string; endsAt: string } {

@@ -1,10 +1,6 @@
 import * as z from 'zod';
-
-/** ISO 4217 codes this runtime knows; validating against them rejects typos such as "EURO". */
-const CURRENCY_CODES = new Set(Intl.supportedValuesOf('currency'));
-
-/** The upper bound of an estimated cost: a proposal above it is a data-entry error. */
-export const MAX_ESTIMATED_COST = 1_000_000_000_000;
+import { MoneySchema } from './money.ts';
+import { PersonRefSchema } from './person-ref.ts';
 
 const RATING_MESSAGE = 'Choose a rating from 1 to 5';
 const rating = z.number({ error: RATING_MESSAGE }).int(RATING_MESSAGE).min(1, RATING_MESSAGE).max(5, RATING_MESSAGE);
@@ -21,31 +17,8 @@ export const CriteriaSchema = z.object({
 export type Criteria = z.infer<typeof CriteriaSchema>;
 export type CriterionName = keyof Criteria;
 
-export const PersonRefSchema = z.object({
-  name: z.string().trim().min(1, 'Enter a name').max(120, 'Use at most 120 characters'),
-  email: z
-    .email({ error: 'Enter an email address such as name@example.org' })
-    .max(254, 'Use at most 254 characters')
-    .transform((email) => email.toLowerCase()),
-});
-export type PersonRef = z.infer<typeof PersonRefSchema>;
-
-export const MoneySchema = z.object({
-  amount: z
-    .number({ error: (issue) => (issue.input === undefined ? 'Enter an amount' : 'Enter the amount as a number, such as 120000') })
-    .finite('Enter an amount')
-    .positive('Enter an amount greater than zero')
-    .max(MAX_ESTIMATED_COST, 'Enter a smaller amount')
-    .refine((amount) => Number.isInteger(Math.round(amount * 100)) && Math.abs(amount * 100 - Math.round(amount * 100)) < 1e-6, {
-      message: 'Use at most two decimal places',
-    }),
-  currency: z
-    .string({ error: 'Enter a currency code such as EUR' })
-    .trim()
-    .toUpperCase()
-    .refine((code) => CURRENCY_CODES.has(code), { message: 'Enter an ISO 4217 currency code such as EUR' }),
-});
-export type Money = z.infer<typeof MoneySchema>;
+export { PersonRefSchema, type PersonRef } from './person-ref.ts';
+export { MAX_ESTIMATED_COST, MoneySchema, type Money } from './money.ts';
 
 /** The fields a submitter provides, before cross-field checks. */
 export const ProposalFieldsSchema = z.object({
@@ -147,7 +120,10 @@ export const ProposalSchema = ProposalFieldsSchema.extend({
       currentLevel: z.number(),
     })
     .optional(),
+  /** The workflow execution that reviews the current revision; no other execution may act on it. */
   executionName: z.string().optional(),
+  /** The project an approved proposal became. */
+  projectId: z.string().optional(),
   /** 1 for the first submission, one more for each resubmission after a rejection. */
   revision: z.number().default(1),
   /** Hashes of the secrets in the submitter's withdraw and revise links. */
@@ -157,10 +133,13 @@ export const ProposalSchema = ProposalFieldsSchema.extend({
 /** A stored proposal. */
 export type Proposal = z.infer<typeof ProposalSchema>;
 
-/** Builds a new proposal from validated input. */
+/**
+ * Builds a new proposal from validated input. It names its workflow execution before the
+ * execution starts, so the first step already finds itself to be the proposal's current one.
+ */
 export function newProposal(id: string, input: ProposalInput, now: Date): Proposal {
   const at = now.toISOString();
-  return { ...input, id, status: 'SUBMITTED', submittedAt: at, updatedAt: at, revision: 1, submitterKeyHashes: [] };
+  return { ...input, id, status: 'SUBMITTED', submittedAt: at, updatedAt: at, revision: 1, submitterKeyHashes: [], executionName: intakeExecutionName(id, 1) };
 }
 
 /** The status a proposal ends in for a given outcome of its review. */

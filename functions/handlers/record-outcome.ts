@@ -1,17 +1,13 @@
-import * as z from 'zod';
-import { recordOutcome, WorkflowOutcomeSchema } from '#services/outcome-service.ts';
 import { logger } from '#adapters/logger.ts';
+import { lambdaHandler, workflowSubject } from '#adapters/observability.ts';
+import '#services/subject-types.ts';
+import { recordReviewOutcome } from '#services/review/outcome.ts';
+import { RecordOutcomeInputSchema } from '#workflows/contracts.ts';
 
-const EventSchema = z.object({
-  proposalId: z.string().min(1),
-  executionName: z.string().min(1),
-  outcome: WorkflowOutcomeSchema,
-});
-
-/** Intake workflow task: records the final status and tells the submitter. */
-export async function handler(event: unknown): Promise<{ status: string }> {
-  const input = EventSchema.parse(event);
-  const result = await recordOutcome(input, new Date());
-  logger.info('Outcome recorded', { proposalId: input.proposalId, status: result.status });
+/** Review engine task, for any subject: hands the review's outcome to the subject's process. */
+export const handler = lambdaHandler({ correlate: workflowSubject }, async (event: unknown): Promise<{ status: string }> => {
+  const input = RecordOutcomeInputSchema.parse(event);
+  const result = await recordReviewOutcome(input, new Date());
+  logger.info('Outcome recorded', { status: result.status });
   return result;
-}
+});

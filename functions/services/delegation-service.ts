@@ -1,12 +1,12 @@
 import { createLinkSecret } from '#domain/link-secret.ts';
 import { delegationPeriod, type Delegation, type DelegationInput } from '#domain/delegation.ts';
 import type { Person } from '#domain/directory.ts';
-import { delegationAccessEmail } from '#domain/emails.tsx';
+import { delegationAccessEmail } from '#emails/people-emails.tsx';
 import { accessKeyRepository } from '#adapters/access-key-repository.ts';
 import { delegationRepository } from '#adapters/delegation-repository.ts';
 import { directoryRepository } from '#adapters/directory-repository.ts';
 import { sendEmailOnce } from '#adapters/email-sender.ts';
-import { redirectPendingApprovals } from './approval-service.ts';
+import { redirectPendingApprovals } from './review/reassignment.ts';
 import { delegationLink } from './links.ts';
 
 /** How long the emailed link to one's delegation page works. */

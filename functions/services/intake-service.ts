@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { intakeExecutionName, newProposal, type Proposal, type ProposalInput } from '#domain/proposal.ts';
+import { proposalAudit } from '#domain/proposal-audit.ts';
+import { newProposal, type Proposal, type ProposalInput } from '#domain/proposal.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { idempotencyStore } from '#adapters/idempotency-store.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
@@ -34,22 +35,16 @@ export async function submitProposal(input: ProposalInput, idempotencyKey: strin
   if (!proposal) {
     proposal = newProposal(proposalId, input, now);
     await proposalRepository.create(proposal);
-    await auditRepository.append({
-      subjectId: proposal.id,
-      eventId: 'submitted',
-      type: 'submitted',
-      at: proposal.submittedAt,
-      actor: proposal.submitter.email,
-      summary: `Submitted by ${proposal.submitter.name}`,
-    });
+    await auditRepository.append(proposalAudit.submitted(proposal));
   }
 
   // Starting is idempotent by execution name, so a retry also repairs a start that failed before.
-  const executionName = intakeExecutionName(proposal.id);
-  await workflowClient.startIntake(executionName, { proposalId: proposal.id });
-  if (proposal.executionName !== executionName) {
-    await proposalRepository.setExecution(proposal.id, executionName, now);
-    proposal = { ...proposal, executionName };
-  }
+  await startReviewOf(proposal);
   return { kind: created ? 'created' : 'replayed', proposal };
+}
+
+/** Starts the intake workflow of a proposal's current revision, under the name the proposal records. */
+export async function startReviewOf(proposal: Proposal): Promise<void> {
+  if (!proposal.executionName) throw new Error(`Proposal ${proposal.id} names no execution`);
+  await workflowClient.start('intake', proposal.executionName, { proposalId: proposal.id });
 }

@@ -13,6 +13,11 @@ export function approvalLink(approvalId: string, secret: string, decision: 'appr
   return link(`/approvals/${encodeURIComponent(approvalId)}`, { key: secret, decision });
 }
 
+/** A page of the web app by its path (a subject's page, a project). */
+export function pageUrl(path: string): string {
+  return link(path);
+}
+
 /** The public page of a proposal. */
 export function proposalPageUrl(proposalId: string): string {
   return link(`/proposals/${encodeURIComponent(proposalId)}`);

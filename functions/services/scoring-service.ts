@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR } from '#domain/audit.ts';
+import { proposalAudit } from '#domain/proposal-audit.ts';
 import { PermanentError } from '#domain/errors.ts';
 import { DEFAULT_RUBRIC, scoreCriteria } from '#domain/scoring.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
@@ -11,14 +11,6 @@ export async function scoreProposal(proposalId: string, now: Date): Promise<{ to
   // A replayed step keeps the score it computed first, so the breakdown never changes under a decision.
   const score = proposal.score ?? scoreCriteria(proposal.criteria, DEFAULT_RUBRIC, now);
   if (!proposal.score) await proposalRepository.saveScore(proposal.id, score, now);
-  await auditRepository.append({
-    subjectId: proposal.id,
-    eventId: `scored#${score.scoredAt}`,
-    type: 'scored',
-    at: score.scoredAt,
-    actor: SYSTEM_ACTOR,
-    summary: `Scored ${score.total}/100 with rubric ${score.rubricVersion}`,
-    details: { total: score.total, rubricVersion: score.rubricVersion },
-  });
+  await auditRepository.append(proposalAudit.scored(proposal.id, score));
   return { total: score.total, rubricVersion: score.rubricVersion };
 }

@@ -1,9 +1,10 @@
 import { linkSecretMatches } from '#domain/link-secret.ts';
-import { intakeExecutionName, WITHDRAWABLE_STATUSES, type Proposal, type ProposalInput } from '#domain/proposal.ts';
+import { proposalAudit, proposalSubject } from '#domain/proposal-audit.ts';
+import { WITHDRAWABLE_STATUSES, type Proposal, type ProposalInput } from '#domain/proposal.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
-import { workflowClient } from '#adapters/workflow-client.ts';
-import { withdrawApprovals } from './approval-service.ts';
+import { startReviewOf } from './intake-service.ts';
+import { withdrawApprovals } from './review/reassignment.ts';
 
 /** Whether a secret from one of the submitter's emails opens this proposal's submitter pages. */
 export function isSubmitterKey(proposal: Proposal, secret: string | undefined): boolean {
@@ -40,15 +41,8 @@ export async function withdrawProposal(proposalId: string, secret: string | unde
     const current = (await proposalRepository.get(proposalId))!;
     return current.status === 'WITHDRAWN' ? { kind: 'withdrawn', proposal: current } : { kind: 'not-withdrawable', proposal: current };
   }
-  await auditRepository.append({
-    subjectId: proposal.id,
-    eventId: `withdrawn#${proposal.revision}`,
-    type: 'withdrawn',
-    at: now.toISOString(),
-    actor: proposal.submitter.email,
-    summary: `Withdrawn by ${proposal.submitter.name}`,
-  });
-  await withdrawApprovals(proposal.id, now);
+  await auditRepository.append(proposalAudit.withdrawn(proposal, now.toISOString()));
+  await withdrawApprovals(proposalSubject(proposal.id), now);
   return { kind: 'withdrawn', proposal: { ...proposal, status: 'WITHDRAWN' } };
 }
 
@@ -62,20 +56,11 @@ export type ResubmissionResult = { readonly kind: 'not-rejected'; readonly propo
  */
 export async function resubmitProposal(current: Proposal, input: ProposalInput, now: Date): Promise<ResubmissionResult> {
   // A resubmission whose workflow did not start (the start failed after the save) is started now.
-  const unstarted = current.status === 'SUBMITTED' && current.executionName !== intakeExecutionName(current.id, current.revision);
+  const unstarted = current.status === 'SUBMITTED' && current.revision > 1;
   if (current.status !== 'REJECTED' && !unstarted) return { kind: 'not-rejected', proposal: current };
   const revised = unstarted ? current : await proposalRepository.resubmit(current, input, now);
   if (!revised) return { kind: 'not-rejected', proposal: (await proposalRepository.get(current.id))! };
-  await auditRepository.append({
-    subjectId: revised.id,
-    eventId: `resubmitted#${revised.revision}`,
-    type: 'resubmitted',
-    at: now.toISOString(),
-    actor: revised.submitter.email,
-    summary: `Revised and resubmitted by ${revised.submitter.name} (revision ${revised.revision})`,
-  });
-  const executionName = intakeExecutionName(revised.id, revised.revision);
-  await workflowClient.startIntake(executionName, { proposalId: revised.id });
-  await proposalRepository.setExecution(revised.id, executionName, now);
-  return { kind: 'resubmitted', proposal: { ...revised, executionName } };
+  await auditRepository.append(proposalAudit.resubmitted(revised, now.toISOString()));
+  await startReviewOf(revised);
+  return { kind: 'resubmitted', proposal: revised };
 }

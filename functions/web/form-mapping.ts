@@ -7,7 +7,7 @@ export interface FieldIssue {
 }
 
 /** Flattens zod issues to `{path, message}` with dotted paths (`submitter.email`). */
-export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+export function toFieldIssues(error: Pick<z.core.$ZodError, 'issues'>): FieldIssue[] {
   return error.issues.map((issue) => ({
     path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
     message: issue.path.length > 0 ? issue.message : 'The body must be a JSON object with the proposal fields',

@@ -50,4 +50,14 @@ ol.timeline li { margin: 6px 0; }
 .muted { color: var(--muted); }
 .actions { display: flex; gap: 12px; margin: 16px 0; flex-wrap: wrap; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.table-scroll { overflow-x: auto; max-width: 100%; margin: 8px 0; border: 1px solid var(--line); border-radius: 6px; }
+.table-scroll:focus { outline: 3px solid #0f2a4a; outline-offset: 2px; }
+.table-scroll table { margin: 0; min-width: 680px; }
+.nowrap { white-space: nowrap; }
+dl.project-facts dd { overflow-wrap: anywhere; }
+.filters { align-items: flex-end; }
+.filters .field { margin: 0; }
+.status.ACTIVE { background: #dafbe1; color: var(--ok); }
+.status.ON_HOLD { background: #fff8c5; color: var(--warn); }
+.status.CLOSED { background: #eaeef2; color: var(--muted); }
 `;

@@ -13,7 +13,8 @@ import type { FunctionKey } from '#handlers/catalogue.ts';
 
 /** Properties of {@link Alarms}. */
 export interface AlarmsProps {
-  readonly intakeStateMachine: sfn.IStateMachine;
+  /** Every workflow's state machine, by registry key; each gets failed and timed-out alarms. */
+  readonly stateMachines: Readonly<Record<string, sfn.IStateMachine>>;
   /** Every product function; each gets an errors alarm. */
   readonly functions: Record<FunctionKey, lambda.IFunction>;
   /** The function the schedule runs every few minutes; it gets an alarm when it stops running. */
@@ -74,8 +75,10 @@ export class Alarms extends Construct {
     this.action = new actions.SnsAction(this.topic);
 
     const fiveMinutes = Duration.minutes(5);
-    this.add('IntakeFailed', 'An intake execution failed; its proposal is marked FAILED.', props.intakeStateMachine.metricFailed({ period: fiveMinutes }));
-    this.add('IntakeTimedOut', 'An intake execution timed out.', props.intakeStateMachine.metricTimedOut({ period: fiveMinutes }));
+    for (const [key, stateMachine] of Object.entries(props.stateMachines)) {
+      this.add(`${capitalise(key)}Failed`, `A ${key} execution failed; its subject is marked FAILED.`, stateMachine.metricFailed({ period: fiveMinutes }));
+      this.add(`${capitalise(key)}TimedOut`, `A ${key} execution timed out.`, stateMachine.metricTimedOut({ period: fiveMinutes }));
+    }
     for (const [key, fn] of Object.entries(props.functions)) {
       this.add(`${capitalise(key)}Errors`, `The ${key} function reported errors.`, fn.metricErrors({ period: fiveMinutes }));
     }

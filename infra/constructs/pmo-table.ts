@@ -2,12 +2,7 @@ import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-
-/**
- * The generic secondary indexes every access pattern maps onto (see DESIGN.md, "Data"). The
- * functions use the same literal names; keep them in step.
- */
-const GENERIC_INDEXES = ['gsi1', 'gsi2', 'gsi3'] as const;
+import { INDEX_NAMES } from '#adapters/table-keys.ts';
 
 /**
  * The product's single DynamoDB table: `pk`/`sk` string keys, three generic GSIs (`gsiNpk`/`gsiNsk`,
@@ -26,7 +21,8 @@ export class PmoTable extends dynamodb.Table {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of GENERIC_INDEXES) {
+    // The generic indexes every access pattern maps onto, from the list the repositories read.
+    for (const index of INDEX_NAMES) {
       this.addGlobalSecondaryIndex({
         indexName: index,
         partitionKey: { name: `${index}pk`, type: dynamodb.AttributeType.STRING },

@@ -7,14 +7,13 @@ import { DynamoDBClient, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { serve, type ServerType } from '@hono/node-server';
-import { Duration } from 'aws-cdk-lib';
 import dynalite from 'dynalite';
 import * as sesLocalModule from 'aws-ses-v2-local';
-import { longestApprovalHours, parseApprovalPolicy } from '#domain/approval-policy.ts';
 import { DirectoryFileSchema } from '#domain/directory.ts';
-import type { FunctionKey } from '#handlers/catalogue.ts';
+import { FUNCTION_CATALOGUE } from '#handlers/catalogue.ts';
+import { arnVariableOf, longestApprovalWaitOf, WORKFLOWS } from '#workflows/registry.ts';
 import { SCHEDULES, type ScheduleDefinition } from '#workflows/schedules.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION, functionKeyOf, localFunctionArn, renderLocalStateMachines } from './render-state-machines.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, functionKeyOf, localFunctionArn, localStateMachineName, renderLocalStateMachines } from './render-state-machines.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions, ensureExecutionTable } from './step-functions/local-step-functions.ts';
 import { ensureProductTable } from './table-definition.ts';
@@ -26,7 +25,7 @@ export interface LocalStackOptions {
   readonly ports?: Partial<Record<'web' | 'mailbox' | 'dynamodb' | 'sfn', number>>;
   /** Base URL in emailed links; defaults to the web server's own URL. */
   readonly publicBaseUrl?: string;
-  /** An approval policy file to use instead of functions/config/approval-policy.json. */
+  /** An intake approval policy file to use instead of functions/config/approval-policies/proposal.json. */
   readonly approvalPolicyPath?: string;
   /** Start the cron schedules (off in tests, which run schedules by hand with a chosen time). */
   readonly runSchedules?: boolean;
@@ -40,6 +39,8 @@ export interface LocalStack {
   readonly urls: { web: string; mailbox: string; dynamodb: string; sfn: string };
   readonly ports: { web: number; mailbox: number; dynamodb: number; sfn: number };
   readonly stepFunctions: LocalStepFunctions;
+  /** The ARN of every workflow's state machine, by registry key. */
+  readonly stateMachineArns: Readonly<Record<string, string>>;
   readonly intakeStateMachineArn: string;
   /** Runs a schedule's target now, as if the schedule fired at `scheduledTime`. */
   runSchedule(name: string, scheduledTime: Date): Promise<unknown>;
@@ -54,7 +55,7 @@ const EXECUTIONS_TABLE_NAME = 'pmo-local-executions';
 const sesLocal = ((sesLocalModule as unknown as { default: { default?: unknown } }).default.default ??
   (sesLocalModule as unknown as { default: unknown }).default) as typeof sesLocalModule.default;
 const DEMO_DIRECTORY = new URL('./demo-directory.json', import.meta.url);
-const BUNDLED_POLICY = new URL('../../functions/config/approval-policy.json', import.meta.url);
+const PROJECT_ROOT = new URL('../../', import.meta.url);
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,24 +97,20 @@ class InFlight {
   }
 }
 
-/** Calls a catalogued handler in-process, the way Lambda would: JSON in, JSON out, named errors. */
+/**
+ * Calls a catalogued handler in-process, the way Lambda would: JSON in, JSON out, named errors.
+ * The module is the catalogue's entry, imported on first use, after the environment points the
+ * SDK at the stand-ins.
+ */
 async function invokeLocally(functionNameOrArn: string, payload: unknown): Promise<unknown> {
   const key = functionKeyOf(functionNameOrArn);
   if (!key) throw Object.assign(new Error(`Function ${functionNameOrArn} is not in the catalogue`), { name: 'Lambda.ResourceNotFoundException' });
-  const module = (await HANDLER_MODULES[key]()) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+  const module = (await import(/* @vite-ignore */ new URL(FUNCTION_CATALOGUE[key].entry, PROJECT_ROOT).href)) as {
+    handler: (event: unknown, context: unknown) => Promise<unknown>;
+  };
   const result = await module.handler(JSON.parse(JSON.stringify(payload ?? null)), { functionName: key, awsRequestId: crypto.randomUUID() });
   return result === undefined ? null : JSON.parse(JSON.stringify(result));
 }
-
-// Imported lazily, after the environment points the SDK at the stand-ins.
-const HANDLER_MODULES: Record<FunctionKey, () => Promise<unknown>> = {
-  web: () => import('#handlers/web.ts'),
-  scoreProposal: () => import('#handlers/score-proposal.ts'),
-  advanceReview: () => import('#handlers/advance-review.ts'),
-  requestApproval: () => import('#handlers/request-approval.ts'),
-  recordOutcome: () => import('#handlers/record-outcome.ts'),
-  approvalSweeper: () => import('#handlers/approval-sweeper.ts'),
-};
 
 /**
  * Starts the whole product on this machine: DynamoDB (dynalite), SES (aws-ses-v2-local), Step
@@ -163,11 +160,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       invoke: (functionName, payload) => inFlight.track(invokeLocally(functionName, payload)),
       logger: { info: (message) => log(message), warn: (message) => log(`warning: ${message}`), error: (message) => log(`error: ${message}`) },
     });
-    // The functions read the policy through APPROVAL_POLICY_PATH; the definitions use the same file.
+    // The functions read the intake policy through APPROVAL_POLICY_PATH; the definitions use the same file.
     if (options.approvalPolicyPath) process.env.APPROVAL_POLICY_PATH = options.approvalPolicyPath;
-    const policy = parseApprovalPolicy(JSON.parse(await readFile(options.approvalPolicyPath ?? BUNDLED_POLICY, 'utf8')));
-    const rendered = renderLocalStateMachines({ longestApprovalWait: Duration.hours(longestApprovalHours(policy)) });
+    const policyOverrides = new Map<string, unknown>();
+    for (const workflow of WORKFLOWS) {
+      const overridePath = workflow.approvalPolicy ? process.env[workflow.approvalPolicy.overridePathVariable] : undefined;
+      if (overridePath) policyOverrides.set(workflow.key, JSON.parse(await readFile(overridePath, 'utf8')));
+    }
+    const rendered = renderLocalStateMachines({ longestApprovalWait: (workflow) => longestApprovalWaitOf(workflow, policyOverrides.get(workflow.key)) });
     const arns = new Map(rendered.map((machine) => [machine.name, stepFunctions.registerStateMachine(machine.name, machine.definition)]));
+    const stateMachineArns = Object.fromEntries(WORKFLOWS.map((workflow) => [workflow.key, arns.get(localStateMachineName(workflow.key))!]));
     const sfn = await stepFunctions.listen(options.ports?.sfn ?? 8083, host);
     closers.push(() => stepFunctions.close());
     urls.sfn = sfn.url;
@@ -194,10 +196,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SESV2: urls.mailbox,
       AWS_ENDPOINT_URL_SFN: urls.sfn,
       TABLE_NAME,
-      INTAKE_STATE_MACHINE_ARN: arns.get('pmo-intake')!,
+      ...Object.fromEntries(WORKFLOWS.map((workflow) => [arnVariableOf(workflow), stateMachineArns[workflow.key]])),
       EMAIL_FROM: process.env.EMAIL_FROM ?? 'PMO Pipeline <pmo@example.org>',
       PUBLIC_BASE_URL: options.publicBaseUrl ?? urls.web,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Tracing is off outside Lambda anyway; manual mode keeps the X-Ray SDK from hooking every
+      // async step of the whole process.
+      AWS_XRAY_MANUAL_MODE: 'true',
     });
     delete process.env.AWS_PROFILE;
 
@@ -256,7 +261,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       urls,
       ports: { web: webPort, mailbox: mailboxPort, dynamodb: dynamodbPort, sfn: sfn.port },
       stepFunctions,
-      intakeStateMachineArn: arns.get('pmo-intake')!,
+      stateMachineArns,
+      intakeStateMachineArn: stateMachineArns.intake!,
       runSchedule: async (name, scheduledTime) => {
         const schedule = SCHEDULES.find((candidate) => candidate.name === name);
         if (!schedule) throw new Error(`No schedule named ${name}`);

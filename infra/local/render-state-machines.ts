@@ -1,8 +1,9 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, type Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
-import { buildIntakeWorkflow, type IntakeWorkflowOptions } from '#workflows/intake-workflow.ts';
+import { longestApprovalWaitOf, WORKFLOWS, type WorkflowDefinition } from '#workflows/registry.ts';
 
 /** Account and region the local stack pretends to be, so that ARNs look like AWS's. */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -27,28 +28,41 @@ export interface RenderedStateMachine {
 
 /** Settings that are fixed in the rendered definitions. */
 export interface RenderOptions {
-  /** The approval policy's longest level deadline (see {@link IntakeWorkflowOptions}). */
-  readonly longestApprovalWait: Duration;
+  /** A workflow's longest approval wait (its callback backstop); default: from its bundled policy. */
+  readonly longestApprovalWait?: (workflow: WorkflowDefinition) => Duration;
+}
+
+/** The local name of a workflow's state machine: `pmo-intake`. */
+export function localStateMachineName(key: string): string {
+  return `pmo-${key}`;
 }
 
 /**
- * Renders every workflow with the same builders the AWS stack uses, with the functions imported
- * by ARN, and returns plain ASL: what the AWS stack deploys, minus CloudFormation references.
+ * Renders every workflow of the registry with the same builders the AWS stack uses, with the
+ * functions imported by ARN, and returns plain ASL: what the AWS stack deploys, minus
+ * CloudFormation references.
  */
-export function renderLocalStateMachines(options: RenderOptions): RenderedStateMachine[] {
-  const stack = new Stack(new App(), 'LocalWorkflows', { env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION } });
-  const fn = (key: FunctionKey) => lambda.Function.fromFunctionArn(stack, `Fn-${key}`, localFunctionArn(key));
-  const intake = buildIntakeWorkflow(
-    stack,
-    {
-      scoreProposal: fn('scoreProposal'),
-      advanceReview: fn('advanceReview'),
-      requestApproval: fn('requestApproval'),
-      recordOutcome: fn('recordOutcome'),
-    },
-    { longestApprovalWait: options.longestApprovalWait },
+export function renderLocalStateMachines(options: RenderOptions = {}): RenderedStateMachine[] {
+  return WORKFLOWS.map((workflow) =>
+    renderLocalWorkflow(localStateMachineName(workflow.key), (scope, functions) =>
+      workflow.build(scope, functions, { longestApprovalWait: options.longestApprovalWait?.(workflow) ?? longestApprovalWaitOf(workflow) }),
+    ),
   );
-  return [{ name: 'pmo-intake', definition: renderChainable(stack, intake) }];
+}
+
+/**
+ * Renders one state machine from a builder, with every catalogued function imported by ARN. Also
+ * how a test renders a workflow of its own around the review loop.
+ */
+export function renderLocalWorkflow(
+  name: string,
+  build: (scope: Construct, functions: Readonly<Record<FunctionKey, lambda.IFunction>>) => sfn.IChainable,
+): RenderedStateMachine {
+  const stack = new Stack(new App(), 'LocalWorkflows', { env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION } });
+  const functions = Object.fromEntries(
+    (Object.keys(FUNCTION_CATALOGUE) as FunctionKey[]).map((key) => [key, lambda.Function.fromFunctionArn(stack, `Fn-${key}`, localFunctionArn(key))]),
+  ) as Record<FunctionKey, lambda.IFunction>;
+  return { name, definition: renderChainable(stack, build(stack, functions)) };
 }
 
 function renderChainable(stack: Stack, chainable: sfn.IChainable): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, waitUntilTableExists, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { INDEX_NAMES, KEY_ATTRIBUTE_NAMES } from '#adapters/table-keys.ts';
 
 /**
  * Creates the product table on the local DynamoDB with the keys and indexes the AWS stack gives
@@ -11,12 +12,11 @@ export async function ensureProductTable(client: DynamoDBClient, tableName: stri
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  const indexes = ['gsi1', 'gsi2', 'gsi3'];
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: ['pk', 'sk', ...indexes.flatMap((index) => [`${index}pk`, `${index}sk`])].map((AttributeName) => ({
+      AttributeDefinitions: KEY_ATTRIBUTE_NAMES.map((AttributeName) => ({
         AttributeName,
         AttributeType: 'S',
       })),
@@ -24,7 +24,7 @@ export async function ensureProductTable(client: DynamoDBClient, tableName: stri
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: indexes.map((index) => ({
+      GlobalSecondaryIndexes: INDEX_NAMES.map((index) => ({
         IndexName: index,
         KeySchema: [
           { AttributeName: `${index}pk`, KeyType: 'HASH' },

@@ -4,7 +4,7 @@ import { longestApprovalHours, parseApprovalPolicy } from '#domain/approval-poli
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
 import { localFunctionArn, renderLocalStateMachines } from '#local/render-state-machines.ts';
 import { synthesizeStack, type SynthesizedStack } from './synth-stack.ts';
-import bundledPolicy from '../../functions/config/approval-policy.json' with { type: 'json' };
+import bundledPolicy from '../../functions/config/approval-policies/proposal.json' with { type: 'json' };
 
 /** asl-validator ships no type declarations; this is the part of its API the tests use. */
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -40,7 +40,7 @@ function deployedDefinition(synthesized: SynthesizedStack): Record<string, Json>
 
 /** The local rendering of the same workflow, with its function ARNs replaced by placeholders. */
 function localDefinition(synthesized: SynthesizedStack): Record<string, Json> {
-  const rendered = renderLocalStateMachines({ longestApprovalWait: synthesized.stack.intakeWorkflow.longestApprovalWait });
+  const rendered = renderLocalStateMachines({ longestApprovalWait: () => synthesized.stack.intakeWorkflow.longestApprovalWait });
   const intake = rendered.find((machine) => machine.name === 'pmo-intake');
   if (intake === undefined) throw new Error('The local stack renders no pmo-intake state machine');
   const arns = new Map(KEYS.map((key) => [localFunctionArn(key), placeholder(key)]));

@@ -96,6 +96,7 @@ describe('approving a proposal from the emailed link', () => {
       'decided',
       'level-closed',
       'outcome-recorded',
+      'project-created',
       'submitter-notified',
     ]);
   });
@@ -114,7 +115,7 @@ describe('rejecting a proposal', () => {
     const response = await env.decide(linkFrom(request, 'reject'), 'reject');
 
     expect(response.status).toBe(400);
-    expect(await response.text()).toContain('Say why you reject the proposal');
+    expect(await response.text()).toContain('Say why you reject it');
     expect((await env.proposal(id)).approvals[0]!.status).toBe('PENDING');
   });
 

@@ -275,7 +275,7 @@ beforeAll(async () => {
   machineArns.listing = service.registerStateMachine('listing', callbackMachine(30));
   machineArns.nested = service.registerStateMachine('nested', nestedMachine);
   machineArns.unsupported = service.registerStateMachine('unsupported', unsupportedMachine);
-  const intake = renderLocalStateMachines({ longestApprovalWait: Duration.days(5) }).find((m) => m.name === 'pmo-intake');
+  const intake = renderLocalStateMachines({ longestApprovalWait: () => Duration.days(5) }).find((m) => m.name === 'pmo-intake');
   if (!intake) throw new Error('The intake workflow was not rendered');
   machineArns.intake = service.registerStateMachine(intake.name, intake.definition);
   const { url } = await service.listen(0, '127.0.0.1');
@@ -568,7 +568,7 @@ describe('the rendered intake workflow', () => {
     });
     const requests = callsTo('requestApproval', 'intake-approve');
     expect(requests.map((call) => (call.payload.assignee as { slot: number }).slot).sort()).toEqual([0, 1]);
-    expect(requests[0]?.payload).toMatchObject({ proposalId: 'p-1', executionName: 'intake-approve', request: { level: 1, quorum: 'all' } });
+    expect(requests[0]?.payload).toMatchObject({ subject: { type: 'proposal', id: 'p-1' }, executionName: 'intake-approve', request: { level: 1, quorum: 'all' } });
     const advanced = calls.filter((call) => call.functionName.endsWith(':advanceReview') && call.payload.executionName === 'intake-approve');
     expect(advanced[1]?.payload.results).toEqual([
       { decision: 'approve', slot: 0 },

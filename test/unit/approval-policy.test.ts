@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inBaseCurrency, levelsFor, longestApprovalHours, parseApprovalPolicy, UnsupportedCurrencyError } from '#domain/approval-policy.ts';
-import bundled from '../../functions/config/approval-policy.json' with { type: 'json' };
+import bundled from '../../functions/config/approval-policies/proposal.json' with { type: 'json' };
 
 const policy = parseApprovalPolicy(bundled);
 

@@ -9,10 +9,11 @@ const iso = (hours: number) => at(hours).toISOString();
 function pending(overrides: Partial<Approval> = {}): Approval {
   return {
     id: 'a1',
-    proposalId: 'p1',
+    subject: { type: 'proposal', id: 'p1' },
     executionName: 'proposal-p1',
     level: 1,
     levelName: 'PMO review',
+    levelCount: 1,
     slot: 0,
     slotCount: 1,
     quorum: 'any',
@@ -26,7 +27,6 @@ function pending(overrides: Partial<Approval> = {}): Approval {
     escalateTo: { role: 'pmo-deputy' },
     secretHashes: ['h1'],
     formerAssignees: [],
-    belowThreshold: false,
     notifiedAt: iso(0),
     version: 1,
     ...overrides,

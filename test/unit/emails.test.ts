@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '#domain/approval.ts';
-import { approvalRequestEmail, outcomeEmail } from '#domain/emails.tsx';
+import { approvalRequestEmail } from '#emails/approval-emails.tsx';
+import { outcomeEmail } from '#emails/proposal-emails.tsx';
+import { proposalSummary } from '#domain/proposal-summary.ts';
 import type { Proposal } from '#domain/proposal.ts';
 import { DEFAULT_RUBRIC, scoreCriteria } from '#domain/scoring.ts';
 
@@ -30,10 +32,11 @@ function proposal(overrides: Partial<Proposal> = {}): Proposal {
 
 const approval: Approval = {
   id: 'abc',
-  proposalId: '7f1c8a52-3c1e-4c55-9a32-8f9f3d6c1a11',
+  subject: { type: 'proposal', id: '7f1c8a52-3c1e-4c55-9a32-8f9f3d6c1a11' },
   executionName: 'proposal-7f1c8a52',
   level: 2,
   levelName: 'Finance',
+  levelCount: 3,
   slot: 0,
   slotCount: 1,
   quorum: 'any',
@@ -44,15 +47,19 @@ const approval: Approval = {
   remindersSent: 0,
   secretHashes: ['hash'],
   formerAssignees: [],
-  belowThreshold: false,
   version: 1,
 };
 
-const common = { kind: 'request', levelCount: 3, delegationUrl: 'https://pmo.example.org/delegation' } as const;
+const common = {
+  kind: 'request',
+  subjectUrl: 'https://pmo.example.org/proposals/7f1c8a52-3c1e-4c55-9a32-8f9f3d6c1a11',
+  earlierDecisions: [],
+  delegationUrl: 'https://pmo.example.org/delegation',
+} as const;
 
 describe('approvalRequestEmail', () => {
   const message = approvalRequestEmail({
-    proposal: proposal(),
+    subject: proposalSummary(proposal()),
     approval,
     approveUrl: 'https://pmo.example.org/approvals/abc?key=s3cret&decision=approve',
     rejectUrl: 'https://pmo.example.org/approvals/abc?key=s3cret&decision=reject',
@@ -79,7 +86,7 @@ describe('approvalRequestEmail', () => {
   });
 
   it('names the level, and flags a score below the threshold', () => {
-    const flagged = approvalRequestEmail({ proposal: proposal(), approval: { ...approval, belowThreshold: true }, approveUrl: 'a', rejectUrl: 'b', ...common });
+    const flagged = approvalRequestEmail({ subject: proposalSummary(proposal()), approval: { ...approval, attention: 'Below threshold: the score is under the floor.' }, approveUrl: 'a', rejectUrl: 'b', ...common });
 
     expect(message.text).toContain('Level 2 of 3: Finance.');
     expect(message.text).not.toContain('Below threshold');
@@ -88,7 +95,7 @@ describe('approvalRequestEmail', () => {
 
   it('says why an escalated approval reached its new approver', () => {
     const escalated = approvalRequestEmail({
-      proposal: proposal(),
+      subject: proposalSummary(proposal()),
       approval: { ...approval, formerAssignees: [{ approver: { name: 'Femi Adeyemi', email: 'femi@example.org' }, reason: 'escalated', at: approval.requestedAt, secretHashes: [] }] },
       approveUrl: 'a',
       rejectUrl: 'b',
@@ -101,9 +108,26 @@ describe('approvalRequestEmail', () => {
   });
 
   it('keeps the subject on one line even when the title has line breaks', () => {
-    const multiline = approvalRequestEmail({ proposal: proposal({ title: 'One\r\nBcc: evil@example.org' }), approval, approveUrl: 'a', rejectUrl: 'b', ...common });
+    const multiline = approvalRequestEmail({ subject: proposalSummary(proposal({ title: 'One\r\nBcc: evil@example.org\u2028Cc: x@example.org\u0000' })), approval, approveUrl: 'a', rejectUrl: 'b', ...common });
 
-    expect(multiline.subject).not.toMatch(/[\r\n]/);
+    for (const separator of ['\r', '\n', '\u2028', '\u0000']) expect(multiline.subject).not.toContain(separator);
+  });
+
+  it('shows a later approver the decisions and comments of earlier levels, escaped', () => {
+    const later = approvalRequestEmail({
+      subject: proposalSummary(proposal()),
+      approval,
+      approveUrl: 'a',
+      rejectUrl: 'b',
+      ...common,
+      earlierDecisions: [
+        { level: 1, levelName: 'PMO review', decision: 'approve', approver: { name: 'Priya Shah', email: 'priya@example.org' }, decidedAt: '2026-11-23T11:00:00.000Z', comment: `Confirm vendor shortlist ${HOSTILE}` },
+      ],
+    });
+
+    expect(later.text).toContain('Level 1 (PMO review): approved by Priya Shah');
+    expect(later.text).toContain(`Comment: Confirm vendor shortlist ${HOSTILE}`);
+    expect(later.html).toContain('Confirm vendor shortlist &lt;script&gt;');
   });
 });
 

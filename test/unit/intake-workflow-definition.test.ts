@@ -12,7 +12,7 @@ interface State {
   ItemsPath?: string;
 }
 
-const [intake] = renderLocalStateMachines({ longestApprovalWait: Duration.days(5) });
+const [intake] = renderLocalStateMachines({ longestApprovalWait: () => Duration.days(5) });
 const states = (intake!.definition as { States: Record<string, State> }).States;
 const askApprovers = states['Ask level approvers']!;
 const nested = askApprovers.ItemProcessor!.States;

@@ -16,7 +16,7 @@ export function Layout(props: { title: string; children: Child }) {
             PMO Pipeline
           </a>
           <nav aria-label="Main">
-            <a href="/proposals/new">Submit a proposal</a> · <a href="/proposals">Proposals</a> · <a href="/delegation">Out of office</a>
+            <a href="/proposals/new">Submit a proposal</a> · <a href="/proposals">Proposals</a> · <a href="/projects">Projects</a> · <a href="/delegation">Out of office</a>
           </nav>
         </header>
         <main id="main">{props.children}</main>

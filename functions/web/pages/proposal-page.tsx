@@ -31,6 +31,11 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
         <StatusBadge status={proposal.status} /> {STATUS_EXPLANATIONS[proposal.status]}
         {stage ? ` Level ${stage.level} of ${proposal.review!.levels.length}: ${stage.name}.` : ''}
       </p>
+      {proposal.projectId ? (
+        <p class="notice ok">
+          Approved and now a project: <a href={`/projects/${encodeURIComponent(proposal.projectId)}`}>open the project</a>.
+        </p>
+      ) : null}
       {proposal.review?.belowThreshold ? (
         <p class="notice bad">Below threshold: the score is under the PMO’s floor, so the approvers were told to look closely.</p>
       ) : null}

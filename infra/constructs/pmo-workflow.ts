@@ -1,30 +1,32 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { invokeWildcardFinding } from './nag-findings.ts';
-import { longestApprovalHours, parseApprovalPolicy } from '#domain/approval-policy.ts';
-import { buildIntakeWorkflow, type IntakeWorkflowFunctions } from '#workflows/intake-workflow.ts';
-import bundledPolicy from '../../functions/config/approval-policy.json' with { type: 'json' };
+import type { FunctionKey } from '#handlers/catalogue.ts';
+import { longestApprovalWaitOf, type WorkflowDefinition } from '#workflows/registry.ts';
 
-/** Properties of an {@link IntakeWorkflow}. */
-export interface IntakeWorkflowProps {
-  readonly functions: IntakeWorkflowFunctions;
+/** Properties of a {@link PmoWorkflow}. */
+export interface PmoWorkflowProps {
+  /** The workflow, from the registry (workflows/registry.ts). */
+  readonly workflow: WorkflowDefinition;
+  /** The catalogued functions; the workflow's tasks invoke those it names. */
+  readonly functions: Readonly<Record<FunctionKey, lambda.IFunction>>;
   /** @default the longest level deadline of the approval policy the functions ship with */
   readonly longestApprovalWait?: Duration;
 }
 
 /**
- * The intake workflow deployed as a Step Functions Standard state machine (Express cannot wait
- * for a callback), rendered by the same builder the local stack runs.
+ * Any workflow of the registry deployed as a Step Functions Standard state machine (Express
+ * cannot wait for a callback), rendered by the same builder the local stack runs.
  *
- * Its name is fixed (`<stack name>-intake`) so that its ARN can be formed without a reference to
+ * Its name is fixed (`<stack name>-<key>`) so that its ARN can be formed without a reference to
  * the state machine: the state machine refers to the functions, so a function that starts or
  * resumes executions must be granted on the formed ARN, or CloudFormation sees a cycle.
  */
-export class IntakeWorkflow extends Construct {
+export class PmoWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   /** Where the state machine logs its events. */
   readonly logGroup: logs.LogGroup;
@@ -34,11 +36,14 @@ export class IntakeWorkflow extends Construct {
   /** The longest approval deadline, as rendered into the definition (its callback backstop). */
   readonly longestApprovalWait: Duration;
 
-  constructor(scope: Construct, id: string, props: IntakeWorkflowProps) {
+  readonly workflow: WorkflowDefinition;
+
+  constructor(scope: Construct, id: string, props: PmoWorkflowProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.longestApprovalWait = props.longestApprovalWait ?? Duration.hours(longestApprovalHours(parseApprovalPolicy(bundledPolicy)));
-    this.stateMachineName = `${stack.stackName}-intake`;
+    this.workflow = props.workflow;
+    this.longestApprovalWait = props.longestApprovalWait ?? longestApprovalWaitOf(props.workflow);
+    this.stateMachineName = `${stack.stackName}-${props.workflow.key}`;
     if (this.stateMachineName.length > 80) {
       throw new Error(`State machine name "${this.stateMachineName}" exceeds 80 characters; use a shorter stack name`);
     }
@@ -53,14 +58,12 @@ export class IntakeWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: this.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(
-        buildIntakeWorkflow(this, props.functions, { longestApprovalWait: this.longestApprovalWait }),
-      ),
+      definitionBody: sfn.DefinitionBody.fromChainable(props.workflow.build(this, props.functions, { longestApprovalWait: this.longestApprovalWait })),
       tracingEnabled: true,
       logs: {
         destination: this.logGroup,
         level: sfn.LogLevel.ALL,
-        // Every state's input and output would include the proposal (names, e-mail addresses,
+        // Every state's input and output would include the subject (names, e-mail addresses,
         // free text): personal data that must not be copied into logs. ALL still records every
         // state transition, error and cause, which is what an operator needs. (cdk-nag's SF1
         // asks for level ALL only, so nothing needs acknowledging here.)
@@ -74,14 +77,14 @@ export class IntakeWorkflow extends Construct {
         reason:
           'CloudWatch Logs log delivery (CreateLogDelivery, PutResourcePolicy, ...) and X-Ray trace writes do not support resource-level permissions; Step Functions requires these on "*".',
       },
-      ...Object.values(props.functions).map((fn: lambda.IFunction) => ({
+      ...props.workflow.invokes.map((key) => props.functions[key]).map((fn: lambda.IFunction) => ({
         id: invokeWildcardFinding(fn),
         reason: `LambdaInvoke grants lambda:InvokeFunction on ${fn.node.id} and its versions and aliases (\`<arn>:*\`); each task invokes that one function.`,
       })),
     );
   }
 
-  /** Allows `grantee` to start executions (the web function, when a proposal is submitted). */
+  /** Allows `grantee` to start executions (the web function, when a subject is submitted). */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
@@ -93,7 +96,7 @@ export class IntakeWorkflow extends Construct {
   /**
    * Allows `grantee` to resume a waiting approval task with a decision or a failure: the web
    * function, the approval function (when a decision was recorded before its token was bound)
-   * and the sweeper.
+   * and the sweeper (the registry's `respondedBy`).
    */
   grantTaskResponse(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({

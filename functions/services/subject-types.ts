@@ -1,0 +1,9 @@
+import { proposalRegistration } from './proposal-subject.ts';
+import { registerSubjectType } from './review/subject-registry.ts';
+
+/**
+ * Every process whose subjects the review engine reviews. The functions that run the engine
+ * (its workflow steps, the sweeper, the web app) import this module once; a new process adds its
+ * registration here.
+ */
+registerSubjectType(proposalRegistration);

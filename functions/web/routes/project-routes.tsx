@@ -1,0 +1,196 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import * as z from 'zod';
+import { ProjectStatusSchema, ProjectUpdateSchema } from '#domain/project.ts';
+import { getProject, listProjects, updateProject } from '#services/project-service.ts';
+import { ProjectListPage, ProjectNotFoundPage, ProjectPage, type ProjectFormField } from '../pages/project-pages.tsx';
+
+/** Things the routes take from outside, so tests can set the clock. */
+export interface ProjectRouteOptions {
+  readonly now?: () => Date;
+}
+
+interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+const IdParamSchema = z.object({ id: z.uuid() });
+
+const LIMIT_MESSAGE = 'Use a whole number from 1 to 100';
+const ListQuerySchema = z.object({
+  status: ProjectStatusSchema.optional(),
+  department: z.string().trim().min(1, 'Enter a department').max(80, 'Use at most 80 characters').optional(),
+  limit: z.coerce.number({ error: LIMIT_MESSAGE }).int(LIMIT_MESSAGE).min(1, LIMIT_MESSAGE).max(100, LIMIT_MESSAGE).default(20),
+  cursor: z.string().max(2048, 'This is not a cursor from a listing').optional(),
+});
+type ListQuery = z.infer<typeof ListQuerySchema>;
+
+const NOT_FOUND = { error: 'NotFound', message: 'No project has this id' } as const;
+
+/**
+ * Zod issues as the API reports them: dotted paths, `(body)` for the body as a whole, and one
+ * issue per field that may not be sent.
+ */
+function toFieldIssues(error: { readonly issues: readonly z.core.$ZodIssue[] }): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].map(String).join('.'), message: issue.message }))
+      : [{ path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)', message: issue.message }],
+  );
+}
+
+function validationProblem(c: Context, issues: readonly FieldIssue[]) {
+  return c.json({ error: 'ValidationError', message: 'The request has invalid fields', issues }, 400);
+}
+
+function listOptions(query: ListQuery) {
+  return {
+    limit: query.limit,
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.department ? { department: query.department } : {}),
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  };
+}
+
+/** A project id from the path, checked before any read: anything but a UUID names no project. */
+const apiProjectId = zValidator('param', IdParamSchema, (result, c) => (result.success ? undefined : c.json(NOT_FOUND, 404)));
+const pageProjectId = zValidator('param', IdParamSchema, (result, c) => (result.success ? undefined : c.html(<ProjectNotFoundPage />, 404)));
+
+/** Refuses a body that is not JSON (415) or not well-formed (400), in the API's own words. */
+const jsonBody: MiddlewareHandler = async (c, next) => {
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+    return c.json({ error: 'UnsupportedMediaType', message: 'Send the change as application/json' }, 415);
+  }
+  try {
+    // Hono keeps the body, so the validator after this can read it again.
+    await c.req.json();
+  } catch {
+    return c.json({ error: 'MalformedJson', message: 'The body is not valid JSON' }, 400);
+  }
+  await next();
+};
+
+/** The form's fields only, as text: a form body may repeat a field, carry files or more fields. */
+function formFields(body: unknown): Partial<Record<ProjectFormField, string>> {
+  const fields: Partial<Record<ProjectFormField, string>> = {};
+  if (!body || typeof body !== 'object') return fields;
+  for (const field of ['managerEmail', 'status'] as const) {
+    const raw = (body as Record<string, unknown>)[field];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof value === 'string') fields[field] = value.trim().slice(0, 254);
+  }
+  return fields;
+}
+
+/** The PMO's form on the project page: the same change as the API's, from the form's fields. */
+const ProjectFormSchema = z.preprocess(formFields, ProjectUpdateSchema);
+
+function formErrors(issues: readonly FieldIssue[]): Partial<Record<ProjectFormField | 'form', string>> {
+  const errors: Partial<Record<ProjectFormField | 'form', string>> = {};
+  for (const issue of issues) {
+    const key = issue.path === 'managerEmail' || issue.path === 'status' ? issue.path : 'form';
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+/**
+ * Projects: the JSON API (`/api/projects`) and the pages (`/projects`). A sub-app, mounted by the
+ * web app at the root; it relies on the web app's security headers, body limit and error handler.
+ */
+export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
+  const now = options.now ?? (() => new Date());
+  const routes = new Hono();
+
+  // ---- JSON API ------------------------------------------------------------------------------
+
+  routes.get(
+    '/api/projects',
+    zValidator('query', ListQuerySchema, (result, c) => (result.success ? undefined : validationProblem(c, toFieldIssues(result.error)))),
+    async (c) => {
+      const result = await listProjects(listOptions(c.req.valid('query')));
+      if (result.kind === 'invalid') return validationProblem(c, [{ path: result.path, message: result.message }]);
+      return c.json({ items: result.page.items, ...(result.page.nextCursor ? { nextCursor: result.page.nextCursor } : {}) });
+    },
+  );
+
+  routes.get('/api/projects/:id', apiProjectId, async (c) => {
+    const project = await getProject(c.req.valid('param').id);
+    return project ? c.json(project) : c.json(NOT_FOUND, 404);
+  });
+
+  // Open to anyone for now, like the rest of the app: sign-in, and the PMO role this change
+  // needs, come in a later issue.
+  routes.patch(
+    '/api/projects/:id',
+    apiProjectId,
+    jsonBody,
+    zValidator('json', ProjectUpdateSchema, (result, c) => (result.success ? undefined : validationProblem(c, toFieldIssues(result.error)))),
+    async (c) => {
+      const result = await updateProject(c.req.valid('param').id, c.req.valid('json'), now());
+      switch (result.kind) {
+        case 'not-found':
+          return c.json(NOT_FOUND, 404);
+        case 'invalid':
+          return validationProblem(c, [{ path: result.path, message: result.message }]);
+        case 'updated':
+          return c.json(result.project);
+      }
+    },
+  );
+
+  // ---- Pages ---------------------------------------------------------------------------------
+
+  routes.get('/projects', async (c) => {
+    // The filter form sends an empty value for "All" and an empty department.
+    const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value.trim() !== ''));
+    const query = ListQuerySchema.safeParse(raw);
+    if (!query.success) return c.redirect('/projects', 303);
+    const result = await listProjects(listOptions(query.data));
+    if (result.kind === 'invalid') return c.redirect('/projects', 303);
+    return c.html(
+      <ProjectListPage
+        projects={result.page.items}
+        {...(query.data.status ? { status: query.data.status } : {})}
+        {...(query.data.department ? { department: query.data.department } : {})}
+        {...(result.page.nextCursor ? { nextCursor: result.page.nextCursor } : {})}
+      />,
+    );
+  });
+
+  routes.get('/projects/:id', pageProjectId, async (c) => {
+    const project = await getProject(c.req.valid('param').id);
+    if (!project) return c.html(<ProjectNotFoundPage />, 404);
+    return c.html(<ProjectPage project={project} saved={c.req.query('saved') === '1'} />);
+  });
+
+  /** The project page again, with what was sent and why it was refused. */
+  const refusedForm = async (c: Context, values: Partial<Record<ProjectFormField, string>>, issues: readonly FieldIssue[]) => {
+    const project = await getProject(c.req.param('id') ?? '');
+    if (!project) return c.html(<ProjectNotFoundPage />, 404);
+    return c.html(<ProjectPage project={project} values={values} errors={formErrors(issues)} />, 400);
+  };
+
+  routes.post(
+    '/projects/:id',
+    pageProjectId,
+    zValidator('form', ProjectFormSchema, (result, c) => (result.success ? undefined : refusedForm(c, formFields(result.data), toFieldIssues(result.error)))),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const update = c.req.valid('form');
+      const result = await updateProject(id, update, now());
+      switch (result.kind) {
+        case 'not-found':
+          return c.html(<ProjectNotFoundPage />, 404);
+        case 'invalid':
+          return refusedForm(c, formFields(await c.req.parseBody()), [{ path: result.path, message: result.message }]);
+        case 'updated':
+          // Post/redirect/get: reloading the page does not send the form again.
+          return c.redirect(`/projects/${encodeURIComponent(id)}?saved=1`, 303);
+      }
+    },
+  );
+
+  return routes;
+}

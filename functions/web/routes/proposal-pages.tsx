@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { submitProposal } from '#services/intake-service.ts';
+import { listProposals, newestProposals, proposalWithReview, supportedProposalCurrencies } from '#services/proposal-queries.ts';
+import type { RouteOptions } from '../app.tsx';
+import { issuesByField } from '../form-mapping.ts';
+import { IntakeFormPage, newProposalMode } from '../pages/intake-form.tsx';
+import { ProposalListPage } from '../pages/proposal-list-page.tsx';
+import { ProposalPage } from '../pages/proposal-page.tsx';
+import { inRequestOrder, summariseApproval } from '../proposal-view.ts';
+import { formIdempotencyKey, ListQuerySchema, ProposalIdParamSchema, proposalForm } from './proposal-requests.ts';
+import { acceptsAll, OptionalTextSchema, querySchema, validated, validatedFields } from './request-validation.ts';
+import { notFoundPage } from './responses.tsx';
+
+const ProposalPageQuerySchema = querySchema({ submitted: OptionalTextSchema });
+
+/**
+ * The proposal pages: the home page, the intake form and its submission, the list and a
+ * proposal's own page. Mounted at the root.
+ */
+export function proposalPages({ now }: RouteOptions) {
+  const routes = new Hono();
+  const currencies = supportedProposalCurrencies();
+  const intakeForm = proposalForm(currencies);
+
+  routes.get('/', async (c) => {
+    const page = await newestProposals(10);
+    return c.html(<ProposalListPage proposals={page.items} {...(page.nextCursor ? { nextCursor: page.nextCursor } : {})} />);
+  });
+
+  routes.get('/proposals/new', (c) => c.html(<IntakeFormPage values={{}} errors={{}} mode={newProposalMode(randomUUID())} currencies={currencies} />));
+
+  routes.post(
+    '/proposals',
+    validatedFields('form', intakeForm, (c, issues, { values }) =>
+      c.html(<IntakeFormPage values={values} errors={issuesByField(issues)} mode={newProposalMode(formIdempotencyKey(values))} currencies={currencies} />, 400),
+    ),
+    async (c) => {
+      const { fields, input } = c.req.valid('form');
+      let result = await submitProposal(input, `form:${formIdempotencyKey(fields.values)}`, now());
+      // The same form sent again with other values (edited after going back) is a new submission.
+      if (result.kind === 'key-reused') result = await submitProposal(input, undefined, now());
+      if (result.kind === 'key-reused') throw new Error('A submission without a key cannot reuse one');
+      return c.redirect(`/proposals/${result.proposal.id}?submitted=1`, 303);
+    },
+  );
+
+  routes.get(
+    '/proposals',
+    validated('query', ListQuerySchema, (c) => c.redirect('/proposals', 303)),
+    async (c) => {
+      const query = c.req.valid('query');
+      const listing = await listProposals(query);
+      if (listing.kind === 'invalid-cursor') return c.redirect('/proposals', 303);
+      return c.html(
+        <ProposalListPage
+          proposals={listing.items}
+          {...(query.status ? { status: query.status } : {})}
+          {...(listing.nextCursor ? { nextCursor: listing.nextCursor } : {})}
+        />,
+      );
+    },
+  );
+
+  routes.get(
+    '/proposals/:id',
+    validated('param', ProposalIdParamSchema, (c) => notFoundPage(c)),
+    validated('query', ProposalPageQuerySchema, acceptsAll),
+    async (c) => {
+      const found = await proposalWithReview(c.req.valid('param').id);
+      if (!found) return notFoundPage(c);
+      return c.html(
+        <ProposalPage
+          proposal={found.proposal}
+          approvals={inRequestOrder(found.approvals).map(summariseApproval)}
+          history={found.history}
+          justSubmitted={c.req.valid('query').submitted === '1'}
+        />,
+      );
+    },
+  );
+
+  return routes;
+}

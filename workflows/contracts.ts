@@ -1,0 +1,86 @@
+import * as z from 'zod';
+import { ApproverSpecSchema } from '#domain/approval-policy.ts';
+import { PersonRefSchema } from '#domain/person-ref.ts';
+import { ReviewDecisionSchema, ReviewOutcomeSchema, SubjectRefSchema } from '#domain/subject.ts';
+
+/**
+ * The payloads that pass between the state machines and the functions they call, as zod schemas.
+ * The handlers parse their events with them; the builders in workflows/ shape each task's payload
+ * to the same keys (`PayloadOf`), so a renamed field fails the typecheck on both sides. This module
+ * imports no CDK: the functions bundle it.
+ */
+
+/** The keys a task's payload must have: those of its schema's input. */
+export type PayloadOf<S extends z.ZodType> = { readonly [K in keyof z.input<S>]-?: unknown };
+
+/** Every workflow in the registry, by key; its state machine's ARN reaches the functions in `<KEY>_STATE_MACHINE_ARN`. */
+export const WORKFLOW_KEYS = ['intake'] as const;
+export type WorkflowKey = (typeof WORKFLOW_KEYS)[number];
+
+/** The environment variable that carries a workflow's state machine ARN. */
+export function stateMachineArnVariable(key: string): string {
+  return `${key.replace(/[^a-z0-9]+/gi, '_').toUpperCase()}_STATE_MACHINE_ARN`;
+}
+
+/** Intake execution input: `{ "proposalId": "<uuid>" }`. */
+export const IntakeExecutionInputSchema = z.object({ proposalId: z.string().min(1).max(128) });
+
+/** "Score proposal": the proposal to score. */
+export const ScoreProposalInputSchema = z.object({ proposalId: z.string().min(1).max(128) });
+
+/** What one approval's callback task returns: a decision, or why there is none. */
+export const ApprovalResultSchema = z.union([ReviewDecisionSchema, z.object({ decision: z.enum(['superseded', 'expired', 'withdrawn']) })]);
+
+/** "Advance review": the subject, and the level whose approvers just answered (0 when the review starts). */
+export const AdvanceReviewInputSchema = z.object({
+  subject: SubjectRefSchema,
+  executionName: z.string().min(1).max(80),
+  completedLevel: z.number().int().min(0),
+  results: z.array(ApprovalResultSchema),
+});
+export type AdvanceReviewInput = z.infer<typeof AdvanceReviewInputSchema>;
+
+/** What every approval of a level shares; "Advance review" plans it, each "Request approval" receives it. */
+export const LevelRequestSchema = z.object({
+  level: z.number().int().min(1),
+  levelName: z.string().min(1),
+  levelCount: z.number().int().min(1),
+  quorum: z.enum(['any', 'all']),
+  slotCount: z.number().int().min(1),
+  timeoutSeconds: z.number().positive(),
+  reminderAfterSeconds: z.number().positive(),
+  escalateAfterSeconds: z.number().positive().optional(),
+  escalateTo: ApproverSpecSchema.optional(),
+  attention: z.string().optional(),
+});
+export type LevelRequest = z.infer<typeof LevelRequestSchema>;
+
+/** One approver of a level, by slot: the person asked, or their delegate on their behalf. */
+export const LevelAssigneeSchema = z.object({ slot: z.number().int().min(0), approver: PersonRefSchema, onBehalfOf: PersonRefSchema.optional() });
+export type LevelAssignee = z.infer<typeof LevelAssigneeSchema>;
+
+/** "Request approval" (a callback task, once per approver of a level). */
+export const RequestApprovalInputSchema = z.object({
+  subject: SubjectRefSchema,
+  executionName: z.string().min(1).max(80),
+  request: LevelRequestSchema,
+  assignee: LevelAssigneeSchema,
+  taskToken: z.string().min(1),
+});
+export type RequestApprovalInput = z.infer<typeof RequestApprovalInputSchema>;
+
+/** The final decision of a review as "Advance review" reports it. */
+export type ReviewDecision = z.infer<typeof ReviewOutcomeSchema>;
+
+/** What "Advance review" returns: the next level to ask, or the review's outcome. */
+export type ReviewProgress =
+  | { readonly done: false; readonly level: number; readonly nextLevel: { readonly request: LevelRequest; readonly assignees: LevelAssignee[] } }
+  | { readonly done: true; readonly level: number; readonly decision: ReviewDecision };
+
+/** "Record outcome": ends the review of a subject (a decision, or why there is none, or a failure). */
+export const RecordOutcomeInputSchema = z.object({
+  subject: SubjectRefSchema,
+  executionName: z.string().min(1).max(80),
+  outcome: ReviewOutcomeSchema,
+});
+export type RecordOutcomeInput = z.infer<typeof RecordOutcomeInputSchema>;

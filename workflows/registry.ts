@@ -1,0 +1,55 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { ApprovalPolicySchema, longestApprovalHours, parseApprovalPolicy } from '#domain/approval-policy.ts';
+import type { FunctionKey } from '#handlers/catalogue.ts';
+import bundledProposalPolicy from '../functions/config/approval-policies/proposal.json' with { type: 'json' };
+import { stateMachineArnVariable, type WorkflowKey } from './contracts.ts';
+import { buildIntakeWorkflow } from './intake-workflow.ts';
+
+/** What both runtimes need to know of a workflow to render, deploy and wire it. */
+export interface WorkflowDefinition {
+  readonly key: WorkflowKey;
+  readonly description: string;
+  /** The catalogued functions its tasks invoke. */
+  readonly invokes: readonly FunctionKey[];
+  /** The functions that start its executions. */
+  readonly startedBy: readonly FunctionKey[];
+  /** The functions that hand answers to its callback tasks. */
+  readonly respondedBy: readonly FunctionKey[];
+  /** The process's approval policy as bundled, and the variable that names another file locally. */
+  readonly approvalPolicy?: { readonly bundled: unknown; readonly overridePathVariable: string };
+  /** Builds the definition from the functions (real ones on AWS, imported by ARN locally). */
+  build(scope: Construct, functions: Readonly<Record<FunctionKey, lambda.IFunction>>, options: { longestApprovalWait: Duration }): sfn.IChainable;
+}
+
+/**
+ * Every state machine of the product, in one list that both runtimes read: infra renders each
+ * with the PmoWorkflow construct, the local stack registers each with its Step Functions endpoint.
+ */
+export const WORKFLOWS: readonly WorkflowDefinition[] = [
+  {
+    key: 'intake',
+    description: 'Project intake: scores a proposal, reviews it level by level, records the outcome.',
+    invokes: ['scoreProposal', 'advanceReview', 'requestApproval', 'recordOutcome'],
+    startedBy: ['web'],
+    respondedBy: ['web', 'requestApproval', 'approvalSweeper'],
+    approvalPolicy: { bundled: bundledProposalPolicy, overridePathVariable: 'APPROVAL_POLICY_PATH' },
+    build: (scope, functions, options) => buildIntakeWorkflow(scope, functions, options),
+  },
+];
+
+/** The environment variable that gives the functions a workflow's state machine ARN. */
+export function arnVariableOf(workflow: WorkflowDefinition): string {
+  return stateMachineArnVariable(workflow.key);
+}
+
+/**
+ * The longest an approval of this workflow can wait, from its process's policy (`policyJson`
+ * when given, else the bundled one); without a review, a day.
+ */
+export function longestApprovalWaitOf(workflow: WorkflowDefinition, policyJson?: unknown): Duration {
+  if (!workflow.approvalPolicy) return Duration.days(1);
+  return Duration.hours(longestApprovalHours(parseApprovalPolicy(policyJson ?? workflow.approvalPolicy.bundled, ApprovalPolicySchema)));
+}
