@@ -17,6 +17,42 @@ export type PayloadOf<S extends z.ZodType> = { readonly [K in keyof z.input<S>]-
 export const WORKFLOW_KEYS = ['intake'] as const;
 export type WorkflowKey = (typeof WORKFLOW_KEYS)[number];
 
+/** The subject each workflow's executions are about: its type, and the input field with its id. */
+export const WORKFLOW_SUBJECTS: Readonly<Record<WorkflowKey, { readonly subjectType: string; readonly idField: string }>> = {
+  intake: { subjectType: 'proposal', idField: 'proposalId' },
+};
+
+/**
+ * The registry key of the workflow a state machine ARN names: its name ends with `-<key>`
+ * (`<stack>-intake` on AWS, `pmo-intake` locally).
+ */
+export function workflowKeyOfStateMachine(stateMachineArn: string): WorkflowKey | undefined {
+  const name = stateMachineArn.split(':').at(-1) ?? '';
+  return WORKFLOW_KEYS.find((key) => name.endsWith(`-${key}`));
+}
+
+/**
+ * An EventBridge "Step Functions Execution Status Change" event (source `aws.states`), as AWS
+ * sends it and as the local Step Functions endpoint emits it for the same transitions.
+ */
+export const ExecutionStatusChangeEventSchema = z.object({
+  source: z.literal('aws.states'),
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  time: z.string().optional(),
+  detail: z.object({
+    executionArn: z.string().min(1).max(2048),
+    stateMachineArn: z.string().min(1).max(2048),
+    name: z.string().min(1).max(80),
+    status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']),
+    startDate: z.number().optional(),
+    stopDate: z.number().nullish(),
+    input: z.string().nullish(),
+    error: z.string().nullish(),
+    cause: z.string().nullish(),
+  }),
+});
+export type ExecutionStatusChangeEvent = z.infer<typeof ExecutionStatusChangeEventSchema>;
+
 /** The environment variable that carries a workflow's state machine ARN. */
 export function stateMachineArnVariable(key: string): string {
   return `${key.replace(/[^a-z0-9]+/gi, '_').toUpperCase()}_STATE_MACHINE_ARN`;
@@ -25,8 +61,8 @@ export function stateMachineArnVariable(key: string): string {
 /** Intake execution input: `{ "proposalId": "<uuid>" }`. */
 export const IntakeExecutionInputSchema = z.object({ proposalId: z.string().min(1).max(128) });
 
-/** "Score proposal": the proposal to score. */
-export const ScoreProposalInputSchema = z.object({ proposalId: z.string().min(1).max(128) });
+/** "Score proposal": the proposal to score, and the execution asking (only its current one may). */
+export const ScoreProposalInputSchema = z.object({ proposalId: z.string().min(1).max(128), executionName: z.string().min(1).max(80) });
 
 /** What one approval's callback task returns: a decision, or why there is none. */
 export const ApprovalResultSchema = z.union([ReviewDecisionSchema, z.object({ decision: z.enum(['superseded', 'expired', 'withdrawn']) })]);

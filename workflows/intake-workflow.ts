@@ -76,7 +76,7 @@ export function buildIntakeWorkflow(scope: Construct, functions: IntakeWorkflowF
   const scoreProposal = withRetries(
     new tasks.LambdaInvoke(scope, 'Score proposal', {
       lambdaFunction: functions.scoreProposal,
-      payload: sfn.TaskInput.fromObject({ proposalId } satisfies PayloadOf<typeof ScoreProposalInputSchema>),
+      payload: sfn.TaskInput.fromObject({ proposalId, executionName } satisfies PayloadOf<typeof ScoreProposalInputSchema>),
       resultSelector: { 'total.$': '$.Payload.total', 'rubricVersion.$': '$.Payload.rubricVersion' },
       resultPath: '$.score',
     }),

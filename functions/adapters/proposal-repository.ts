@@ -137,6 +137,7 @@ export const proposalRepository = {
       ...input,
       status: 'SUBMITTED',
       revision,
+      attempt: 1,
       executionName: intakeExecutionName(proposal.id, revision),
       updatedAt: now.toISOString(),
     };
@@ -158,6 +159,53 @@ export const proposalRepository = {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
+  },
+
+  /**
+   * Puts a proposal whose review failed or expired back to SUBMITTED under a new execution (the
+   * next attempt), with review and outcome cleared. Conditional on the status and execution read,
+   * so a restart link used twice restarts once. Undefined when someone else restarted it first.
+   */
+  async restart(proposal: Proposal, now: Date): Promise<Proposal | undefined> {
+    const attempt = proposal.attempt + 1;
+    const next: Proposal = {
+      ...proposal,
+      status: 'SUBMITTED',
+      attempt,
+      executionName: intakeExecutionName(proposal.id, proposal.revision, attempt),
+      restartKeyHashes: [],
+      updatedAt: now.toISOString(),
+    };
+    delete (next as { outcome?: unknown }).outcome;
+    delete (next as { review?: unknown }).review;
+    try {
+      await documentClient.send(
+        new PutCommand({
+          TableName: environment.tableName,
+          Item: { ...keys.proposal(proposal.id), kind: 'proposal', ...indexKeys(next), ...next },
+          ConditionExpression: '#status = :status AND executionName = :execution',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': proposal.status, ':execution': proposal.executionName },
+        }),
+      );
+      return next;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  },
+
+  /** Adds the hash of a new restart link secret, emailed to someone of the PMO. */
+  async addRestartKey(id: string, keyHash: string): Promise<void> {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: environment.tableName,
+        Key: keys.proposal(id),
+        UpdateExpression: 'SET restartKeyHashes = list_append(if_not_exists(restartKeyHashes, :empty), :hash)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':hash': [keyHash], ':empty': [] },
+      }),
+    );
   },
 
   /** Adds the hash of a new submitter link secret (each email to the submitter carries its own). */

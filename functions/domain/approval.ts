@@ -3,7 +3,8 @@ import type { ApproverSpec } from './approval-policy.ts';
 import type { PersonRef } from './person-ref.ts';
 import type { SubjectRef } from './subject.ts';
 
-export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'SUPERSEDED', 'WITHDRAWN'] as const;
+/** CANCELLED: the workflow that waited on the approval was stopped, timed out or failed. */
+export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'SUPERSEDED', 'WITHDRAWN', 'CANCELLED'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /** Why an approval moved from one person to another. */
@@ -99,7 +100,8 @@ export type LinkState =
   | { readonly kind: 'superseded' }
   | { readonly kind: 'reassigned'; readonly to: PersonRef; readonly reason: ReassignmentReason; readonly at: string }
   | { readonly kind: 'expired' }
-  | { readonly kind: 'withdrawn' };
+  | { readonly kind: 'withdrawn' }
+  | { readonly kind: 'cancelled' };
 
 /**
  * What a link whose secret matched `matchedHash` may do at `now`. A former approver's link says
@@ -122,6 +124,8 @@ export function linkStateOf(approval: Approval, matchedHash: string, now: Date, 
       return { kind: 'expired' };
     case 'WITHDRAWN':
       return { kind: 'withdrawn' };
+    case 'CANCELLED':
+      return { kind: 'cancelled' };
     case 'PENDING':
       return now.getTime() >= Date.parse(approval.dueAt) ? { kind: 'expired' } : { kind: 'open' };
   }

@@ -25,6 +25,13 @@ export function chronological(events: readonly AuditEvent[]): AuditEvent[] {
   return [...events].sort((a, b) => a.at.localeCompare(b.at) || a.eventId.localeCompare(b.eventId));
 }
 
+/** How a workflow that stopped without an outcome ended, in words. */
+export const STOPPED_WORDS: Readonly<Record<string, string>> = {
+  ABORTED: 'stopped by an operator',
+  TIMED_OUT: 'by timing out',
+  FAILED: 'with a failure',
+};
+
 /** "Priya Shah" or "Noor Haddad on behalf of Priya Shah". */
 export function describeAssignee(approval: Pick<Approval, 'approver' | 'onBehalfOf'>): string {
   return approval.onBehalfOf ? `${approval.approver.name} on behalf of ${approval.onBehalfOf.name}` : approval.approver.name;
@@ -122,6 +129,18 @@ export const reviewAudit = {
       actor: SYSTEM_ACTOR,
       summary: `${approval.approver.name} did not decide by the deadline (level ${approval.level})`,
       details: { approvalId: approval.id, dueAt: approval.dueAt },
+    };
+  },
+
+  stopped(subject: SubjectRef, executionName: string, status: string, at: string): AuditEvent {
+    return {
+      subject,
+      eventId: `review-stopped#${executionName}`,
+      type: 'review-stopped',
+      at,
+      actor: SYSTEM_ACTOR,
+      summary: `The review's workflow ended ${STOPPED_WORDS[status] ?? status.toLowerCase()}; its open approvals were closed`,
+      details: { executionName, status },
     };
   },
 

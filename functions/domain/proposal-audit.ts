@@ -54,6 +54,18 @@ export const proposalAudit = {
     };
   },
 
+  restarted(proposal: Proposal, actor: string, at: string): AuditEvent {
+    return {
+      subject: proposalSubject(proposal.id),
+      eventId: `review-restarted#${proposal.executionName}`,
+      type: 'review-restarted',
+      at,
+      actor,
+      summary: `Review restarted by the PMO (attempt ${proposal.attempt})`,
+      details: { executionName: proposal.executionName },
+    };
+  },
+
   outcomeRecorded(proposal: Proposal, executionName: string, status: ProposalStatus, error: string | undefined): AuditEvent {
     return {
       subject: proposalSubject(proposal.id),

@@ -128,6 +128,10 @@ export const ProposalSchema = ProposalFieldsSchema.extend({
   revision: z.number().default(1),
   /** Hashes of the secrets in the submitter's withdraw and revise links. */
   submitterKeyHashes: z.array(z.string()).default([]),
+  /** Which run of the current revision's review this is: the PMO may restart a failed or expired one. */
+  attempt: z.number().default(1),
+  /** Hashes of the secrets in the restart links emailed to the PMO. */
+  restartKeyHashes: z.array(z.string()).default([]),
 });
 
 /** A stored proposal. */
@@ -139,7 +143,7 @@ export type Proposal = z.infer<typeof ProposalSchema>;
  */
 export function newProposal(id: string, input: ProposalInput, now: Date): Proposal {
   const at = now.toISOString();
-  return { ...input, id, status: 'SUBMITTED', submittedAt: at, updatedAt: at, revision: 1, submitterKeyHashes: [], executionName: intakeExecutionName(id, 1) };
+  return { ...input, id, status: 'SUBMITTED', submittedAt: at, updatedAt: at, revision: 1, submitterKeyHashes: [], attempt: 1, restartKeyHashes: [], executionName: intakeExecutionName(id, 1) };
 }
 
 /** The status a proposal ends in for a given outcome of its review. */
@@ -158,10 +162,18 @@ export function finalStatusFor(decision: ProposalOutcome['decision']): ProposalS
   }
 }
 
-/** The intake workflow's execution name for a proposal's revision: one execution per submission. */
-export function intakeExecutionName(proposalId: string, revision = 1): string {
-  return revision === 1 ? `proposal-${proposalId}` : `proposal-${proposalId}-r${revision}`;
+/**
+ * The intake workflow's execution name for a proposal's revision and attempt: one execution per
+ * submission (and per restart by the PMO). Deterministic, so a retried start finds the execution
+ * it started, and a second execution for the same revision cannot be started under this name.
+ */
+export function intakeExecutionName(proposalId: string, revision = 1, attempt = 1): string {
+  const base = revision === 1 ? `proposal-${proposalId}` : `proposal-${proposalId}-r${revision}`;
+  return attempt === 1 ? base : `${base}-a${attempt}`;
 }
+
+/** Statuses from which the PMO may restart a review that ended without a decision. */
+export const RESTARTABLE_STATUSES: readonly ProposalStatus[] = ['FAILED', 'EXPIRED'];
 
 /** Statuses in which the submitter may still withdraw a proposal. */
 export const WITHDRAWABLE_STATUSES: readonly ProposalStatus[] = ['SUBMITTED', 'IN_REVIEW'];

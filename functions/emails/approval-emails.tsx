@@ -139,3 +139,39 @@ export function approvalRequestEmail(input: ApprovalRequestEmailInput): EmailMes
     `Away? Name a delegate for your out-of-office period: ${input.delegationUrl}`,
   ]);
 }
+
+const CLOSED_REASONS = {
+  withdrawn: (noun: string) => `The submitter withdrew the ${noun}.`,
+  cancelled: (noun: string) => `The review of the ${noun} was stopped; the PMO has been told and may restart it.`,
+} as const;
+
+/** Tells an approver who was asked that their decision is no longer needed, and why. */
+export function approvalClosedEmail(input: {
+  readonly subject: SubjectView;
+  readonly approval: Approval;
+  readonly reason: keyof typeof CLOSED_REASONS;
+  readonly subjectUrl: string;
+}): EmailMessage {
+  const { subject: view, approval } = input;
+  const subject = oneLine(`No decision needed: ${view.title}`);
+  const why = CLOSED_REASONS[input.reason](view.noun);
+  const html = (
+    <EmailLayout title={subject}>
+      <p>Hello {approval.approver.name},</p>
+      <p>
+        You no longer need to decide on <strong>{view.title}</strong> (level {approval.level}, {approval.levelName}). {why} The links in the earlier email
+        now say so.
+      </p>
+      <p>
+        <ExternalLink href={input.subjectUrl}>See the {view.noun}</ExternalLink>
+      </p>
+    </EmailLayout>
+  );
+  return message(subject, html, [
+    `Hello ${approval.approver.name},`,
+    '',
+    `You no longer need to decide on "${view.title}" (level ${approval.level}, ${approval.levelName}). ${why} The links in the earlier email now say so.`,
+    '',
+    `See the ${view.noun}: ${input.subjectUrl}`,
+  ]);
+}

@@ -118,16 +118,19 @@ export function outcomeEmail(input: {
   ]);
 }
 
-/** Tells the PMO lead that a proposal needs attention (expired or failed). */
+/** Tells the PMO lead that a proposal needs attention (expired or failed), with a link to restart its review. */
 export function pmoAttentionEmail(input: {
   readonly proposal: Proposal;
   readonly outcome: ProposalOutcome;
   readonly proposalUrl: string;
   readonly recipientName: string;
+  /** The recipient's personal link to restart the review. */
+  readonly restartUrl?: string;
 }): EmailMessage {
-  const { proposal, outcome, proposalUrl, recipientName } = input;
+  const { proposal, outcome, proposalUrl, recipientName, restartUrl } = input;
   const view = proposalSummary(proposal);
   const what = outcome.decision === 'expired' ? 'expired without a decision' : 'failed to process';
+  const reason = outcome.decision === 'failed' && outcome.error ? `Reason: ${outcome.error}.` : '';
   const subject = oneLine(`Needs attention: proposal ${what}: ${proposal.title}`);
   const html = (
     <EmailLayout title={subject}>
@@ -135,19 +138,28 @@ export function pmoAttentionEmail(input: {
       <p>
         The proposal <strong>{proposal.title}</strong> {what}. Its submitter, {proposal.submitter.name}, has been told that the PMO will follow up.
       </p>
+      {reason ? <p>{reason}</p> : null}
       <FactsTable view={view} />
       <p>
         <ExternalLink href={proposalUrl}>Open the proposal</ExternalLink>
       </p>
+      {restartUrl ? (
+        <p>
+          When the cause is dealt with, <ExternalLink href={restartUrl}>restart its review</ExternalLink>: it goes through the approval policy again, and the
+          submitter is told. The link is personal to you.
+        </p>
+      ) : null}
     </EmailLayout>
   );
   return message(subject, html, [
     `Hello ${recipientName},`,
     '',
     `The proposal "${proposal.title}" ${what}. Its submitter, ${proposal.submitter.name}, has been told that the PMO will follow up.`,
+    ...(reason ? ['', reason] : []),
     '',
     ...factsText(view),
     '',
     `Open the proposal: ${proposalUrl}`,
+    ...(restartUrl ? [`Restart its review: ${restartUrl}`] : []),
   ]);
 }

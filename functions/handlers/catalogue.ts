@@ -28,6 +28,10 @@ export const FUNCTION_CATALOGUE = {
     entry: 'functions/handlers/approval-sweeper.ts',
     description: 'Scheduled: reminds, escalates, redirects to delegates, expires, and re-delivers undelivered answers.',
   },
+  executionStatusChanged: {
+    entry: 'functions/handlers/execution-status-changed.ts',
+    description: 'EventBridge (Step Functions Execution Status Change): closes the review of a subject whose workflow was stopped, timed out or failed, and tells the PMO.',
+  },
 } as const;
 
 /** A key of {@link FUNCTION_CATALOGUE}. */

@@ -28,6 +28,11 @@ export function withdrawLink(proposalId: string, secret: string): string {
   return link(`/proposals/${encodeURIComponent(proposalId)}/withdraw`, { key: secret });
 }
 
+/** The PMO's page to restart the review of a proposal that failed or expired. */
+export function restartLink(proposalId: string, secret: string): string {
+  return link(`/proposals/${encodeURIComponent(proposalId)}/restart`, { key: secret });
+}
+
 /** The submitter's page to revise and resubmit a rejected proposal. */
 export function reviseLink(proposalId: string, secret: string): string {
   return link(`/proposals/${encodeURIComponent(proposalId)}/revise`, { key: secret });

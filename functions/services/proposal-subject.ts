@@ -1,5 +1,6 @@
 import { ProposalPolicySchema } from '#domain/approval-policy.ts';
 import { decisionsOf } from '#domain/approval.ts';
+import { STOPPED_WORDS } from '#domain/audit.ts';
 import { createLinkSecret } from '#domain/link-secret.ts';
 import { proposalAudit } from '#domain/proposal-audit.ts';
 import { proposalSummary } from '#domain/proposal-summary.ts';
@@ -13,7 +14,7 @@ import { directoryRepository } from '#adapters/directory-repository.ts';
 import { sendEmailOnce } from '#adapters/email-sender.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import bundledPolicy from '../config/approval-policies/proposal.json' with { type: 'json' };
-import { pageUrl, proposalPageUrl, reviseLink, withdrawLink } from './links.ts';
+import { pageUrl, proposalPageUrl, restartLink, reviseLink, withdrawLink } from './links.ts';
 import { ensureProjectForProposal } from './project-service.ts';
 import type { ReviewSubject, SubjectRegistration } from './review/subject-registry.ts';
 
@@ -110,12 +111,27 @@ async function recordProposalOutcome(id: string, reviewOutcome: ReviewOutcome, e
     now,
   );
   if (sent) await auditRepository.append(proposalAudit.submitterNotified(stored, executionName, now.toISOString()));
-  if (final.decision === 'expired' || final.decision === 'failed') {
-    for (const lead of await directoryRepository.peopleInRole('pmo-lead')) {
-      await sendEmailOnce(`outcome#${executionName}#pmo#${lead.email}`, lead, pmoAttentionEmail({ proposal: stored, outcome: final, proposalUrl, recipientName: lead.name }), now);
-    }
-  }
+  if (final.decision === 'expired' || final.decision === 'failed') await tellPmo(stored, final, executionName, now);
   return { status: stored.status };
+}
+
+/**
+ * Tells the PMO leads that a proposal's review ended without a decision, each with a personal link
+ * to restart it (the hash stored only for an email that goes out).
+ */
+async function tellPmo(proposal: Proposal, outcome: ProposalOutcome, executionName: string, now: Date): Promise<void> {
+  for (const lead of await directoryRepository.peopleInRole('pmo-lead')) {
+    await sendEmailOnce(
+      `outcome#${executionName}#pmo#${lead.email}`,
+      lead,
+      async () => {
+        const { secret, hash } = createLinkSecret();
+        await proposalRepository.addRestartKey(proposal.id, hash);
+        return pmoAttentionEmail({ proposal, outcome, proposalUrl: proposalPageUrl(proposal.id), recipientName: lead.name, restartUrl: restartLink(proposal.id, secret) });
+      },
+      now,
+    );
+  }
 }
 
 /** The intake process's registration with the review engine. */
@@ -159,4 +175,12 @@ export const proposalRegistration: SubjectRegistration = {
   },
 
   onOutcome: (subject, outcome, executionName, now) => recordProposalOutcome(subject.view.subject.id, outcome, executionName, now),
+
+  async onStopped(subject, stop, now) {
+    // A failure the workflow caught is recorded already (status FAILED): only a review still
+    // open is ended here, as a failure that says how the workflow ended.
+    if (subject.state !== 'open') return;
+    const error = `The review's workflow ended ${STOPPED_WORDS[stop.status] ?? stop.status} (${stop.status})`;
+    await recordProposalOutcome(subject.view.subject.id, { decision: 'failed', error }, stop.executionName, now);
+  },
 };

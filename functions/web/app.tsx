@@ -7,6 +7,7 @@ import { approvalLinks } from './routes/approval-links.tsx';
 import { delegationRoutes } from './routes/delegation-routes.tsx';
 import { historyApi } from './routes/history-api.tsx';
 import { peopleApi } from './routes/people-api.tsx';
+import { pmoLinks } from './routes/pmo-links.tsx';
 import { projectRoutes } from './routes/project-routes.tsx';
 import { proposalPages } from './routes/proposal-pages.tsx';
 import { proposalsApi } from './routes/proposals-api.tsx';
@@ -76,6 +77,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.route('/', proposalPages(shared));
   app.route('/approvals', approvalLinks(shared));
   app.route('/proposals', submitterLinks(shared));
+  app.route('/proposals', pmoLinks(shared));
   app.route('/', delegationRoutes(shared));
   app.route('/', projectRoutes(shared));
   app.route('/api/proposals', proposalsApi(shared));

@@ -56,8 +56,8 @@ export function proposalResource(proposal: Proposal, approvals: readonly Approva
   };
 }
 
-/** A proposal as anyone may see it: without the hashes of the submitter's link secrets. */
-export function publicProposal(proposal: Proposal): Omit<Proposal, 'submitterKeyHashes'> {
-  const { submitterKeyHashes: _secrets, ...fields } = proposal;
+/** A proposal as anyone may see it: without the hashes of the secrets of its emailed links. */
+export function publicProposal(proposal: Proposal): Omit<Proposal, 'submitterKeyHashes' | 'restartKeyHashes'> {
+  const { submitterKeyHashes: _secrets, restartKeyHashes: _restartSecrets, ...fields } = proposal;
   return fields;
 }

@@ -16,13 +16,15 @@ export interface ExpenseClaim {
   readonly title: string;
   readonly amount: number;
   readonly claimant: { readonly name: string; readonly email: string };
-  status: 'SUBMITTED' | 'IN_REVIEW' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'WITHDRAWN' | 'FAILED';
+  status: 'SUBMITTED' | 'IN_REVIEW' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'WITHDRAWN' | 'FAILED' | 'STOPPED';
   executionName: string;
   /** Every plan the engine reported, in order (planned, then each next level). */
   readonly progress: ReviewPlan[];
   outcome?: ReviewOutcome;
   /** How often the outcome step ran for it (it must be idempotent, not necessarily once). */
   outcomeCalls: number;
+  /** How its workflow ended, when it ended without an outcome. */
+  stoppedBy?: string;
 }
 
 /** Two levels: both the PMO lead and finance must approve; from 1,000 EUR the executive too. */
@@ -58,7 +60,7 @@ function asSubject(claim: ExpenseClaim): ReviewSubject {
       pagePath: `/expense-claims/${claim.id}`,
     },
     amount: { amount: claim.amount, currency: 'EUR' },
-    state: claim.status === 'WITHDRAWN' ? 'withdrawn' : ['APPROVED', 'REJECTED', 'EXPIRED', 'FAILED'].includes(claim.status) ? 'closed' : 'open',
+    state: claim.status === 'WITHDRAWN' ? 'withdrawn' : ['APPROVED', 'REJECTED', 'EXPIRED', 'FAILED', 'STOPPED'].includes(claim.status) ? 'closed' : 'open',
     currentExecution: claim.executionName,
   };
 }
@@ -87,6 +89,11 @@ export const expenseClaimRegistration: SubjectRegistration = {
     claim.status = 'IN_REVIEW';
     claim.progress.push(plan);
     return 'ok';
+  },
+  async onStopped(subject, stop) {
+    const claim = EXPENSE_CLAIMS.get(subject.view.subject.id)!;
+    claim.status = 'STOPPED';
+    claim.stoppedBy = stop.status;
   },
   async onOutcome(subject, outcome) {
     const claim = EXPENSE_CLAIMS.get(subject.view.subject.id)!;

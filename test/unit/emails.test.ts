@@ -26,6 +26,8 @@ function proposal(overrides: Partial<Proposal> = {}): Proposal {
     score: scoreCriteria(criteria, DEFAULT_RUBRIC, new Date('2026-11-23T10:00:01Z')),
     revision: 1,
     submitterKeyHashes: [],
+    attempt: 1,
+    restartKeyHashes: [],
     ...overrides,
   };
 }

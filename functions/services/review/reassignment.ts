@@ -8,6 +8,7 @@ import { approvalRepository, type StoredApproval } from '#adapters/approval-repo
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { assigneeFor, peopleFor, type Assignee } from './assignees.ts';
 import { resumeOrLeaveToSweeper } from './delivery.ts';
+import { tellApproverClosed } from './notices.ts';
 import { notifyCurrentApprover } from './requesting.ts';
 import { registrationOf } from './subject-registry.ts';
 
@@ -53,12 +54,17 @@ export async function escalationTarget(spec: ApproverSpec, current: PersonRef, s
   return candidates[0] ? assigneeFor(candidates[0], now, submitter) : undefined;
 }
 
-/** Withdraws every pending approval of a subject and tells their workflow. */
-export async function withdrawApprovals(subject: SubjectRef, now: Date): Promise<void> {
+/** Withdraws every pending approval of a subject, tells their workflow, and tells each approver who was asked. */
+export async function withdrawApprovals(subject: SubjectRef, now: Date): Promise<number> {
+  let withdrawn = 0;
   for (const approval of await approvalRepository.listForSubject(subject)) {
     const update = await approvalRepository.update(approval.id, (current) =>
       current.status === 'PENDING' ? { ...current, status: 'WITHDRAWN', decidedAt: now.toISOString(), awaitingDelivery: true } : undefined,
     );
-    if (update?.after) await resumeOrLeaveToSweeper(update.after);
+    if (!update?.after) continue;
+    withdrawn += 1;
+    await resumeOrLeaveToSweeper(update.after);
+    await tellApproverClosed(update.after, 'withdrawn', now);
   }
+  return withdrawn;
 }

@@ -49,7 +49,16 @@ export interface SubjectRegistration {
    * execution; called only for the subject's current execution. Returns the subject's new status.
    */
   onOutcome(subject: ReviewSubject, outcome: ReviewOutcome, executionName: string, now: Date): Promise<{ status: string }>;
+  /**
+   * The subject's current workflow ended without an outcome (stopped, timed out, or failed before
+   * it could record one): say so on the subject and tell the PMO. Idempotent; called only for
+   * the current execution, after its open approvals were closed.
+   */
+  onStopped(subject: ReviewSubject, stop: { readonly executionName: string; readonly status: StoppedStatus; readonly cause?: string }, now: Date): Promise<void>;
 }
+
+/** How a workflow can end without recording an outcome. */
+export type StoppedStatus = 'ABORTED' | 'TIMED_OUT' | 'FAILED';
 
 const registrations = new Map<string, SubjectRegistration>();
 

@@ -150,6 +150,21 @@ export function SubjectWithdrawnPage(props: { subject: SubjectView }) {
   );
 }
 
+/** Shown when the review's workflow was stopped, timed out or failed: nothing waits for a decision. */
+export function ReviewStoppedPage(props: { subject: SubjectView }) {
+  return (
+    <MessagePage title="This review was stopped">
+      <p>
+        The review of “{props.subject.title}” stopped before a decision was needed from you, so nothing was recorded. The PMO has been told and can
+        restart it; you will get a new email if your decision is needed again.
+      </p>
+      <p>
+        <a href={props.subject.pagePath}>See the {props.subject.noun}</a>
+      </p>
+    </MessagePage>
+  );
+}
+
 /** Shown when a link's deadline has passed. */
 export function ApprovalExpiredPage(props: { approval: Approval; subject: SubjectView }) {
   return (

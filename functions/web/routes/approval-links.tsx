@@ -12,6 +12,7 @@ import {
   DecisionRecordedPage,
   InvalidLinkPage,
   ReassignedPage,
+  ReviewStoppedPage,
   SubjectWithdrawnPage,
   SupersededPage,
 } from '../pages/approval-page.tsx';
@@ -46,6 +47,8 @@ function closedApprovalPage(c: Context, view: Exclude<ApprovalView, { kind: 'ope
       return c.html(<ApprovalExpiredPage approval={view.approval} subject={view.subject.view} />, 410);
     case 'withdrawn':
       return c.html(<SubjectWithdrawnPage subject={view.subject.view} />, 410);
+    case 'cancelled':
+      return c.html(<ReviewStoppedPage subject={view.subject.view} />, 410);
   }
   throw new Error('An open approval link has no closed page');
 }
