@@ -1,29 +1,87 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
 import type { WorkflowKey } from '#workflows/contracts.ts';
 import { arnVariableOf, WORKFLOWS } from '#workflows/registry.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { Email } from './constructs/email.ts';
+import { EmailEvents } from './constructs/email-events.ts';
 import { PmoFunction } from './constructs/pmo-function.ts';
 import { PmoWorkflow } from './constructs/pmo-workflow.ts';
-import { PmoTable } from './constructs/pmo-table.ts';
+import { PmoTable, type TableAccess, type TableAction } from './constructs/pmo-table.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { WebApi } from './constructs/web-api.ts';
+import { WorkflowEvents } from './constructs/workflow-events.ts';
 
-/** Per-function settings that differ from the {@link PmoFunction} defaults. */
-const FUNCTION_SETTINGS: Partial<Record<FunctionKey, { timeout: Duration }>> = {
-  // Answers people through the API, which gives up after 30 s anyway.
-  web: { timeout: Duration.seconds(10) },
-  approvalSweeper: { timeout: Duration.minutes(2) },
+/** What a function needs from the stack beyond the {@link PmoFunction} defaults. */
+interface FunctionSettings {
+  /**
+   * The DynamoDB actions its code uses, and no more (functions/adapters/*-repository.ts,
+   * idempotency-store.ts, email-sender.ts, followed from the handler through its services).
+   */
+  readonly tableAccess: TableAccess;
+  /** It sends e-mail: the sender, the configuration set and `ses:SendEmail` from the sender. */
+  readonly sendsEmail?: boolean;
+  /** Its e-mail links to the web pages: it gets the public base URL. */
+  readonly linksToPages?: boolean;
+  /** An EventBridge rule invokes it (asynchronously): a failed invocation goes to the dead-letter queue. */
+  readonly eventTarget?: boolean;
+  /** @default 30 seconds (PmoFunction) */
+  readonly timeout?: Duration;
+}
+
+/** Reads and writes single items; DeleteItem only releases an e-mail "sent" marker when SES refuses the message. */
+const ITEM_READ_WRITE = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] as const satisfies TableAction[];
+
+/**
+ * Per function, in one place: table access (least privilege), e-mail, links and timeouts. A
+ * record over every catalogue key, so a new function must say what it needs. No deployed function
+ * scans, batch-writes (only the local seed imports a directory) or reads streams.
+ */
+const FUNCTION_SETTINGS: Record<FunctionKey, FunctionSettings> = {
+  // Every page and the API: submissions (idempotency records), decisions, withdrawals, delegation
+  // (access keys), projects; lists through the indexes, audit trails by the subject's own key.
+  web: {
+    tableAccess: { items: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
+    sendsEmail: true,
+    // Answers people through the API, which gives up after 30 s anyway.
+    timeout: Duration.seconds(10),
+  },
+  // Reads the proposal, stores its score, appends to its audit trail.
+  scoreProposal: { tableAccess: { items: ['GetItem', 'PutItem', 'UpdateItem'] } },
+  // Plans the review (role members by the role's key), tells the submitter it arrived.
+  advanceReview: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'] }, sendsEmail: true, linksToPages: true },
+  // Creates or re-binds the approval; earlier levels' decisions through the subject index.
+  requestApproval: { tableAccess: { items: [...ITEM_READ_WRITE], queriesIndexes: true }, sendsEmail: true, linksToPages: true },
+  // Records the outcome, creates the project, lists the review's approvals, tells the PMO leads.
+  recordOutcome: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true }, sendsEmail: true, linksToPages: true },
+  // The open-approvals and delegation indexes, an approver's queue, escalation targets by role.
+  approvalSweeper: {
+    tableAccess: { items: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
+    sendsEmail: true,
+    linksToPages: true,
+    timeout: Duration.minutes(2),
+  },
+  // Closes the stopped execution's approvals (subject index) and records the outcome as recordOutcome does.
+  executionStatusChanged: {
+    tableAccess: { items: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
+    sendsEmail: true,
+    linksToPages: true,
+    eventTarget: true,
+  },
+  // Marks the person (and their role memberships), tells the PMO leads (by the role's key).
+  emailEvents: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'] }, sendsEmail: true, eventTarget: true },
 };
 
 /**
- * PMO Pipeline on AWS: one table, the catalogued functions, the intake workflow, the public web
- * API, e-mail, schedules and alarms. Only wiring lives here; each concern is a construct.
+ * PMO Pipeline on AWS: one table, the catalogued functions, every workflow of the registry, the
+ * public web API, e-mail with its bounce and complaint events, the events of stopped executions,
+ * schedules and alarms. Only wiring lives here; each concern is a construct.
  *
- * Context: `senderAddress`, `createSenderIdentity`, `publicBaseUrl`
- * (when a custom domain fronts the API), `alarmEmail`.
+ * Context: `senderAddress`, `createSenderIdentity`, `publicBaseUrl` (when a custom domain fronts
+ * the API), `alarmEmail`, `orgTimeZone` (and `stackName`, read by the app); README.md says how.
  */
 export class PmoStack extends Stack {
   readonly table: PmoTable;
@@ -33,6 +91,10 @@ export class PmoStack extends Stack {
   readonly intakeWorkflow: PmoWorkflow;
   readonly webApi: WebApi;
   readonly email: Email;
+  readonly emailEvents: EmailEvents;
+  readonly workflowEvents: WorkflowEvents;
+  /** Events no function could handle, and failed asynchronous invocations. */
+  readonly deadLetterQueue: DeadLetterQueue;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
 
@@ -41,19 +103,27 @@ export class PmoStack extends Stack {
 
     this.table = new PmoTable(this, 'Table');
     this.email = new Email(this, 'Email');
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue');
 
     this.functions = Object.fromEntries(
-      (Object.keys(FUNCTION_CATALOGUE) as FunctionKey[]).map((key) => [
-        key,
-        new PmoFunction(this, constructIdOf(key), {
+      (Object.keys(FUNCTION_CATALOGUE) as FunctionKey[]).map((key) => {
+        const settings = FUNCTION_SETTINGS[key];
+        const fn = new PmoFunction(this, constructIdOf(key), {
           functionKey: key,
           environment: { TABLE_NAME: this.table.tableName },
-          ...FUNCTION_SETTINGS[key],
-        }),
-      ]),
+          ...(settings.timeout ? { timeout: settings.timeout } : {}),
+          ...(settings.eventTarget ? { deadLetterQueue: this.deadLetterQueue } : {}),
+        });
+        this.table.grantAccess(fn, settings.tableAccess);
+        // Every function that sends e-mail sends from the one sender, through the configuration set.
+        if (settings.sendsEmail) {
+          for (const [name, value] of Object.entries(this.email.environment)) fn.addEnvironment(name, value);
+          this.email.grantSend(fn);
+        }
+        return [key, fn];
+      }),
     ) as Record<FunctionKey, PmoFunction>;
-    const { web, advanceReview, requestApproval, recordOutcome, approvalSweeper } = this.functions;
-    for (const fn of Object.values(this.functions)) this.table.grantItemReadWrite(fn);
+    const { web, approvalSweeper, executionStatusChanged, emailEvents } = this.functions;
 
     // Every workflow of the registry; the functions reach each state machine by its formed ARN,
     // never by reference (see PmoWorkflow), and only those the registry names may start or resume it.
@@ -71,20 +141,30 @@ export class PmoStack extends Stack {
     this.intakeWorkflow = this.workflows.intake;
     this.webApi = new WebApi(this, 'WebApi', { handler: web });
 
-    // Every function that sends e-mail sends from the one sender, through the configuration set.
-    for (const fn of [web, advanceReview, requestApproval, recordOutcome, approvalSweeper]) {
-      for (const [name, value] of Object.entries(this.email.environment)) fn.addEnvironment(name, value);
-      this.email.grantSend(fn);
-    }
     // Links in e-mail point at the custom domain (context publicBaseUrl) or else the API's own URL.
     // Web gets PUBLIC_BASE_URL only from context: otherwise it derives the URL from the request
     // (requestContext.domainName), since the API's URL would make web depend on its own API: a cycle.
     const publicBaseUrl: unknown = this.node.tryGetContext('publicBaseUrl');
     const customBaseUrl = typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined;
-    for (const fn of [advanceReview, requestApproval, recordOutcome, approvalSweeper]) {
-      fn.addEnvironment('PUBLIC_BASE_URL', customBaseUrl ?? this.webApi.url);
+    for (const key of Object.keys(FUNCTION_SETTINGS) as FunctionKey[]) {
+      if (FUNCTION_SETTINGS[key].linksToPages) this.functions[key].addEnvironment('PUBLIC_BASE_URL', customBaseUrl ?? this.webApi.url);
     }
     if (customBaseUrl !== undefined) web.addEnvironment('PUBLIC_BASE_URL', customBaseUrl);
+    // Dates on pages and in e-mail are in the organisation's time zone (the functions default to Europe/Berlin).
+    const orgTimeZone = timeZoneFromContext(this.node.tryGetContext('orgTimeZone'));
+    if (orgTimeZone !== undefined) for (const fn of Object.values(this.functions)) fn.addEnvironment('ORG_TIME_ZONE', orgTimeZone);
+
+    // What happens outside a request comes back as events: stopped executions, bounces and complaints.
+    this.workflowEvents = new WorkflowEvents(this, 'WorkflowEvents', {
+      workflows: Object.values(this.workflows),
+      handler: executionStatusChanged,
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    this.emailEvents = new EmailEvents(this, 'EmailFeedbackEvents', {
+      configurationSet: this.email.configurationSet,
+      handler: emailEvents,
+      deadLetterQueue: this.deadLetterQueue,
+    });
 
     this.schedules = new Schedules(this, 'Schedules', { targets: { approvalSweeper } });
     this.alarms = new Alarms(this, 'Alarms', {
@@ -92,16 +172,50 @@ export class PmoStack extends Stack {
       functions: this.functions,
       sweeper: approvalSweeper,
       webStage: this.webApi.stage,
+      table: this.table,
+      tableOperations: tableOperationsOf(Object.values(FUNCTION_SETTINGS)),
+      deadLetterQueue: this.deadLetterQueue,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.webApi.url, description: 'Public URL of the intake form and approval pages' });
     new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intakeWorkflow.stateMachineArn });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to be told about failures' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.deadLetterQueue.queueUrl,
+      description: 'Events no function could handle (stopped executions, bounces, complaints), to look at and replay',
+    });
+  }
+}
+
+/** Context `orgTimeZone`, an IANA time zone; a name Intl does not know fails the synth. */
+function timeZoneFromContext(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    if (typeof value !== 'string') throw new RangeError('not a string');
+    return new Intl.DateTimeFormat('en-GB', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    throw new Error(`Context orgTimeZone is ${JSON.stringify(value)}, not a time zone such as Europe/Berlin`);
   }
 }
 
 /** `requestApproval` → `RequestApproval`: construct ids read like the catalogue keys. */
 function constructIdOf(key: string): string {
   return key.charAt(0).toUpperCase() + key.slice(1);
+}
+
+/** The CloudWatch `Operation` dimension of each table action. */
+const OPERATION_OF: Record<TableAction, dynamodb.Operation> = {
+  GetItem: dynamodb.Operation.GET_ITEM,
+  PutItem: dynamodb.Operation.PUT_ITEM,
+  UpdateItem: dynamodb.Operation.UPDATE_ITEM,
+  DeleteItem: dynamodb.Operation.DELETE_ITEM,
+  Query: dynamodb.Operation.QUERY,
+  BatchWriteItem: dynamodb.Operation.BATCH_WRITE_ITEM,
+};
+
+/** The DynamoDB operations any function is granted: the ones whose throttling matters. */
+function tableOperationsOf(settings: readonly FunctionSettings[]): dynamodb.Operation[] {
+  const actions = new Set<TableAction>(settings.flatMap(({ tableAccess }) => [...tableAccess.items, ...(tableAccess.queriesIndexes ? (['Query'] as const) : [])]));
+  return [...actions].sort().map((action) => OPERATION_OF[action]);
 }

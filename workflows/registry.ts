@@ -33,7 +33,8 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
     key: 'intake',
     description: 'Project intake: scores a proposal, reviews it level by level, records the outcome.',
     invokes: ['scoreProposal', 'advanceReview', 'requestApproval', 'recordOutcome'],
-    startedBy: ['web'],
+    // web submits, resubmits and restarts; the sweeper starts reviews whose start was lost.
+    startedBy: ['web', 'approvalSweeper'],
     respondedBy: ['web', 'requestApproval', 'approvalSweeper'],
     approvalPolicy: { bundled: bundledProposalPolicy, overridePathVariable: 'APPROVAL_POLICY_PATH' },
     build: (scope, functions, options) => buildIntakeWorkflow(scope, functions, options),

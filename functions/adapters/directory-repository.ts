@@ -1,8 +1,8 @@
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PersonSchema, type Person, type Role } from '#domain/directory.ts';
 import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
-import { keys, withoutKeys } from './table-keys.ts';
+import { isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 
 const BATCH_SIZE = 25;
 
@@ -25,6 +25,44 @@ export const directoryRepository = {
       }),
     );
     return (Items ?? []).map((item) => PersonSchema.parse(withoutKeys(item)));
+  },
+
+  /**
+   * Marks a person's address undeliverable (SES reported a bounce for good, or a complaint), on
+   * the person and on each of their role memberships, which carry a copy of the person. Only
+   * someone in the directory is marked, and an older report never replaces a newer one: SES
+   * events arrive more than once and out of order. Returns the person as stored now, or
+   * undefined when nobody in the directory has this address.
+   */
+  async markUndeliverable(email: string, mark: NonNullable<Person['undeliverable']>): Promise<Person | undefined> {
+    const address = email.toLowerCase();
+    const markItem = (Key: Record<string, string>) =>
+      new UpdateCommand({
+        TableName: environment.tableName,
+        Key,
+        UpdateExpression: 'SET undeliverable = :mark',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(undeliverable) OR undeliverable.#at <= :at)',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':mark': mark, ':at': mark.at },
+        ReturnValues: 'ALL_NEW',
+      });
+    let person: Person;
+    try {
+      const { Attributes } = await documentClient.send(markItem(keys.person(address)));
+      person = PersonSchema.parse(withoutKeys(Attributes ?? {}));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Nobody has this address, or a newer report marked them already.
+      return directoryRepository.getPerson(address);
+    }
+    for (const role of person.roles) {
+      try {
+        await documentClient.send(markItem(keys.roleMember(role, address)));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    return person;
   },
 
   /** Whether the directory has anyone at all (the local stack seeds an empty one). */

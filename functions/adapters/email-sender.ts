@@ -16,10 +16,18 @@ export interface Recipient {
   readonly email: string;
 }
 
+/**
+ * `"Name" <address>`: an RFC 5322 quoted display name. Quotes, backslashes, control characters and
+ * line or paragraph separators are dropped (they would break the header or start a new one), and a
+ * name outside ASCII is an RFC 2047 encoded word, as SES requires.
+ */
 function mailbox(recipient: Recipient): string {
-  // RFC 5322 display names with quotes; strip characters that would break the header.
-  const name = recipient.name.replace(/["\\\r\n]/g, '').trim();
-  return name ? `"${name}" <${recipient.email}>` : recipient.email;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must not reach a header.
+  const name = recipient.name.replace(/["\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!name) return recipient.email;
+  // Printable ASCII may stand in a quoted string as it is.
+  if (/^[\u0020-\u007e]*$/.test(name)) return `"${name}" <${recipient.email}>`;
+  return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?= <${recipient.email}>`;
 }
 
 /**

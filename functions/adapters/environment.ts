@@ -33,4 +33,17 @@ export const environment = {
   get publicBaseUrl(): string {
     return required('PUBLIC_BASE_URL').replace(/\/+$/, '');
   },
+  /**
+   * The organisation's time zone (an IANA name), in which pages and emails give dates and times.
+   * `ORG_TIME_ZONE`, else Europe/Berlin: the approval policy counts in EUR, and UTC would show a
+   * European office times an hour or two off. A name Intl does not know fails, naming the variable.
+   */
+  get orgTimeZone(): string {
+    const zone = process.env.ORG_TIME_ZONE?.trim() || 'Europe/Berlin';
+    try {
+      return new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone;
+    } catch {
+      throw new Error(`Invalid configuration: environment variable ORG_TIME_ZONE is "${zone}", not a time zone such as Europe/Berlin`);
+    }
+  },
 };

@@ -10,7 +10,7 @@ import {
   type ProposalScore,
   type ProposalStatus,
 } from '#domain/proposal.ts';
-import { documentClient } from './dynamodb-client.ts';
+import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { cursor, INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 
@@ -60,19 +60,35 @@ export const proposalRepository = {
   /** Proposals newest first, optionally of one status. */
   async list(options: { status?: ProposalStatus; limit: number; cursor?: string }): Promise<Page<Proposal>> {
     const byStatus = options.status !== undefined;
+    const partition = byStatus ? { attribute: 'gsi1pk', value: keys.proposalsByStatus(options.status!) } : { attribute: 'gsi3pk', value: keys.allProposals };
     const { Items, LastEvaluatedKey } = await documentClient.send(
       new QueryCommand({
         TableName: environment.tableName,
         IndexName: byStatus ? INDEX.gsi1 : INDEX.gsi3,
         KeyConditionExpression: byStatus ? 'gsi1pk = :pk' : 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': byStatus ? keys.proposalsByStatus(options.status!) : keys.allProposals },
+        ExpressionAttributeValues: { ':pk': partition.value },
         ScanIndexForward: false,
         Limit: options.limit,
-        ExclusiveStartKey: cursor.decode(options.cursor),
+        ExclusiveStartKey: cursor.decode(options.cursor, partition),
       }),
     );
     const nextCursor = cursor.encode(LastEvaluatedKey);
     return { items: (Items ?? []).map(toProposal), ...(nextCursor ? { nextCursor } : {}) };
+  },
+
+  /**
+   * Proposals still SUBMITTED whose last change is older than `cutoff`: saved, but their review
+   * never started. Read through the status index, never a scan.
+   */
+  async listSubmittedBefore(cutoff: Date): Promise<Proposal[]> {
+    const items = await queryAll({
+      TableName: environment.tableName,
+      IndexName: INDEX.gsi1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      FilterExpression: 'updatedAt < :cutoff',
+      ExpressionAttributeValues: { ':pk': keys.proposalsByStatus('SUBMITTED'), ':cutoff': cutoff.toISOString() },
+    });
+    return items.map(toProposal);
   },
 
   /** Links an approved proposal to the project it became (once; a replay changes nothing). */

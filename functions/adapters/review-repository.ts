@@ -4,6 +4,11 @@ import { documentClient } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 
+/** The review still takes decisions (plans written before the state existed count as open). */
+const OPEN = '(attribute_not_exists(#state) OR #state = :open)';
+/** Nobody holds the review, or their lease ran out. */
+const UNHELD = '(attribute_not_exists(lockedBy) OR lockUntil < :now)';
+
 /**
  * Review plans: one per workflow execution over a subject, stored with the subject's records. The
  * first plan written for an execution is the one it keeps, so a replayed execution follows the
@@ -34,6 +39,81 @@ export const reviewRepository = {
       new GetCommand({ TableName: environment.tableName, Key: keys.review(subject, executionName), ConsistentRead: true }),
     );
     return Item ? ReviewPlanSchema.parse(withoutKeys(Item)) : undefined;
+  },
+
+  /**
+   * Holds an open review for `holder` (a decision being recorded) until `now + leaseMs`. Answers
+   * `held`, or why not: `busy` (someone else holds it), `closed` (decided or withdrawn), or
+   * `missing` (no plan: the review has not started).
+   */
+  async hold(subject: SubjectRef, executionName: string, holder: string, now: Date, leaseMs: number): Promise<'held' | 'busy' | 'missing' | { closed: 'decided' | 'withdrawn' }> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: environment.tableName,
+          Key: keys.review(subject, executionName),
+          UpdateExpression: 'SET lockedBy = :holder, lockUntil = :until',
+          ConditionExpression: `attribute_exists(pk) AND ${OPEN} AND ${UNHELD}`,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':holder': holder, ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString(), ':open': 'open' },
+        }),
+      );
+      return 'held';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return reviewRepository.whyNot(subject, executionName);
+  },
+
+  /** Lets go of a review held by `holder`; `settled` closes it as decided (the decision ended the review). */
+  async release(subject: SubjectRef, executionName: string, holder: string, settled: boolean): Promise<void> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: environment.tableName,
+          Key: keys.review(subject, executionName),
+          UpdateExpression: settled ? 'SET #state = :decided REMOVE lockedBy, lockUntil' : 'REMOVE lockedBy, lockUntil',
+          ConditionExpression: 'lockedBy = :holder',
+          ...(settled ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
+          ExpressionAttributeValues: { ':holder': holder, ...(settled ? { ':decided': 'decided' } : {}) },
+        }),
+      );
+    } catch (error) {
+      // The lease ran out and someone else holds it now: nothing of ours to release.
+      if (!isConditionFailure(error)) throw error;
+    }
+  },
+
+  /**
+   * Closes an open, unheld review because its subject is withdrawn. Answers `withdrawn` (also when
+   * it was already), or why not: `busy` (a decision is being recorded), `decided`, or `missing`.
+   */
+  async closeForWithdrawal(subject: SubjectRef, executionName: string, now: Date): Promise<'withdrawn' | 'busy' | 'missing' | 'decided'> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: environment.tableName,
+          Key: keys.review(subject, executionName),
+          UpdateExpression: 'SET #state = :withdrawn',
+          ConditionExpression: `attribute_exists(pk) AND ${OPEN} AND ${UNHELD}`,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':withdrawn': 'withdrawn', ':now': now.toISOString(), ':open': 'open' },
+        }),
+      );
+      return 'withdrawn';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const why = await reviewRepository.whyNot(subject, executionName);
+    return typeof why === 'object' ? why.closed : why;
+  },
+
+  /** Why a conditional change of an open review failed. */
+  async whyNot(subject: SubjectRef, executionName: string): Promise<'busy' | 'missing' | { closed: 'decided' | 'withdrawn' }> {
+    const plan = await reviewRepository.get(subject, executionName);
+    if (!plan) return 'missing';
+    if (plan.state !== 'open') return { closed: plan.state };
+    return 'busy';
   },
 
   /** Moves the plan to the level being decided now (only forwards: a replayed step changes nothing). */

@@ -116,22 +116,33 @@ export function ttlAfter(now: Date, seconds: number): number {
   return Math.floor(now.getTime() / 1000) + seconds;
 }
 
-/** Opaque pagination cursor from a LastEvaluatedKey, and back. */
+/**
+ * Opaque pagination cursor from a LastEvaluatedKey, and back. A cursor is checked against the key
+ * shape of the query it is for: string key attributes only, the table's own keys present, and, when
+ * the caller names it, the index partition it was issued in. A foreign or forged cursor (`e30` is
+ * `{}`, or another index's key) is the caller's error, never a query DynamoDB refuses.
+ */
 export const cursor = {
   encode: (key: Record<string, unknown> | undefined): string | undefined =>
     key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined,
-  decode: (token: string | undefined): Record<string, unknown> | undefined => {
+  decode: (token: string | undefined, partition?: { readonly attribute: string; readonly value: string }): Record<string, unknown> | undefined => {
     if (!token) return undefined;
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        const entries = Object.entries(parsed);
-        if (entries.every(([, value]) => typeof value === 'string')) return parsed as Record<string, unknown>;
-      }
+      parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     } catch {
-      // fall through: a malformed cursor is the caller's error
+      throw new InvalidCursorError();
     }
-    throw new InvalidCursorError();
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidCursorError();
+    const key = parsed as Record<string, unknown>;
+    const names = Object.keys(key);
+    const wellFormed =
+      names.every((name) => (KEY_ATTRIBUTE_NAMES as readonly string[]).includes(name) && typeof key[name] === 'string' && (key[name] as string).length <= 1024) &&
+      typeof key.pk === 'string' &&
+      typeof key.sk === 'string' &&
+      (partition === undefined || key[partition.attribute] === partition.value);
+    if (!wellFormed) throw new InvalidCursorError();
+    return key;
   },
 };
 

@@ -7,6 +7,7 @@ export const DelegationInputSchema = z
   .object({
     delegateEmail: z
       .email({ error: 'Enter the email address of the person who decides for you' })
+      .max(254, 'Use at most 254 characters')
       .transform((email) => email.toLowerCase()),
     from: isoDate,
     until: isoDate,

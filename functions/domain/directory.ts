@@ -14,6 +14,14 @@ export const PersonSchema = z.object({
     .transform((email) => email.toLowerCase())
     .optional(),
   roles: z.array(RoleSchema).default([]),
+  /** Mail to this address bounced for good, or its owner complained: SES reported it. */
+  undeliverable: z
+    .object({
+      reason: z.string().max(500),
+      at: z.iso.datetime({ offset: true }),
+      kind: z.enum(['bounce', 'complaint']),
+    })
+    .optional(),
 });
 export type Person = z.infer<typeof PersonSchema>;
 

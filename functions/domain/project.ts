@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { minorUnitDigits } from './money.ts';
 import { PermanentError } from './errors.ts';
 import { PersonRefSchema, type PersonRef } from './person-ref.ts';
 import type { Proposal } from './proposal.ts';
@@ -115,10 +116,6 @@ export function projectIdFor(proposalId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** How many digits a currency's minor unit has: JPY 0, EUR 2, KWD 3. */
-export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
 
 const DECIMAL = /^(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
 

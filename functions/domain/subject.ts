@@ -79,6 +79,14 @@ export const ReviewPlanSchema = z.object({
   /** The level being decided. */
   currentLevel: z.number().int().min(1),
   startedAt: z.string(),
+  /**
+   * `open` while decisions count; `decided` once a decision settled the whole review; `withdrawn`
+   * once its subject's withdrawal won. Decisions and withdrawals are arbitrated here.
+   */
+  state: z.enum(['open', 'decided', 'withdrawn']).default('open'),
+  /** A decision being recorded holds the review for a moment, so a withdrawal cannot cross it. */
+  lockedBy: z.string().optional(),
+  lockUntil: z.string().optional(),
 });
 export type ReviewPlan = z.infer<typeof ReviewPlanSchema>;
 

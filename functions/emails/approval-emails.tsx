@@ -1,6 +1,7 @@
 import type { Approval, EarlierDecision } from '#domain/approval.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { SubjectView } from '#domain/subject.ts';
+import { environment } from '#adapters/environment.ts';
 import { DetailTable, EmailLayout, ExternalLink, FactsTable, factsText, message, oneLine, type EmailMessage } from './layout.tsx';
 
 /** What the approver needs in order to decide, with the personal Approve and Reject links. */
@@ -31,10 +32,10 @@ function withArticle(noun: string): string {
   return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
-/** "Level 1 (PMO review): approved by Priya Shah on 23 Nov 2026, 14:05 UTC". */
+/** "Level 1 (PMO review): approved by Priya Shah on 23 Nov 2026, 15:05 CET (UTC+1)". */
 function earlierDecisionText(decision: EarlierDecision): string {
   const who = decision.onBehalfOf ? `${decision.approver.name} on behalf of ${decision.onBehalfOf.name}` : decision.approver.name;
-  return `Level ${decision.level} (${decision.levelName}): ${decision.decision === 'approve' ? 'approved' : 'rejected'} by ${who} on ${formatDateTime(decision.decidedAt)}`;
+  return `Level ${decision.level} (${decision.levelName}): ${decision.decision === 'approve' ? 'approved' : 'rejected'} by ${who} on ${formatDateTime(decision.decidedAt, environment.orgTimeZone)}`;
 }
 
 /** The decisions of a review with their comments, for later approvers and the submitter. */
@@ -63,7 +64,7 @@ export function approvalRequestEmail(input: ApprovalRequestEmailInput): EmailMes
   const { subject: view, approval, approveUrl, rejectUrl } = input;
   const prefix = input.kind === 'reminder' ? 'Reminder: approval needed' : 'Approval needed';
   const subject = oneLine(`${prefix}: ${view.title}${view.headline ? ` (${view.headline})` : ''}`);
-  const due = formatDateTime(approval.dueAt);
+  const due = formatDateTime(approval.dueAt, environment.orgTimeZone);
   const stage = `Level ${approval.level} of ${approval.levelCount}: ${approval.levelName}`;
   const quorum =
     approval.slotCount > 1

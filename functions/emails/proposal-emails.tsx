@@ -2,6 +2,7 @@ import { formatDateTime } from '#domain/format.ts';
 import type { Proposal, ProposalOutcome } from '#domain/proposal.ts';
 import { proposalSummary } from '#domain/proposal-summary.ts';
 import type { EarlierDecision } from '#domain/approval.ts';
+import { environment } from '#adapters/environment.ts';
 import { DecisionList, decisionListText } from './approval-emails.tsx';
 import { DetailTable, EmailLayout, ExternalLink, FactsTable, factsText, message, oneLine, type EmailMessage } from './layout.tsx';
 
@@ -66,7 +67,7 @@ export function outcomeEmail(input: {
   const headline = `Your proposal "${proposal.title}" ${OUTCOME_HEADLINES[outcome.decision]}`;
   const subject = oneLine(`Proposal ${OUTCOME_HEADLINES[outcome.decision]}: ${proposal.title}`);
   const onBehalf = outcome.onBehalfOf ? ` on behalf of ${outcome.onBehalfOf.name}` : '';
-  const decidedBy = outcome.decidedBy ? `${outcome.decidedBy.name}${onBehalf} decided on ${formatDateTime(outcome.decidedAt)}.` : '';
+  const decidedBy = outcome.decidedBy ? `${outcome.decidedBy.name}${onBehalf} decided on ${formatDateTime(outcome.decidedAt, environment.orgTimeZone)}.` : '';
   // The deciding comment is shown once: in the list of decisions when there is one, else on its own.
   const commentApart = decisions.length === 0 ? outcome.comment : undefined;
   const next =

@@ -32,6 +32,10 @@ export const FUNCTION_CATALOGUE = {
     entry: 'functions/handlers/execution-status-changed.ts',
     description: 'EventBridge (Step Functions Execution Status Change): closes the review of a subject whose workflow was stopped, timed out or failed, and tells the PMO.',
   },
+  emailEvents: {
+    entry: 'functions/handlers/email-events.ts',
+    description: 'EventBridge (SES bounces and complaints): marks the address undeliverable in the directory and tells the PMO lead.',
+  },
 } as const;
 
 /** A key of {@link FUNCTION_CATALOGUE}. */

@@ -2,6 +2,7 @@ import { supportedCurrencies } from '#domain/approval-policy.ts';
 import type { Approval } from '#domain/approval.ts';
 import type { AuditEvent } from '#domain/audit.ts';
 import type { Delegation } from '#domain/delegation.ts';
+import type { PersonRef } from '#domain/person-ref.ts';
 import { proposalSubject } from '#domain/proposal-audit.ts';
 import type { Proposal, ProposalStatus } from '#domain/proposal.ts';
 import { approvalRepository } from '#adapters/approval-repository.ts';
@@ -52,6 +53,71 @@ export async function listProposals(query: ProposalListQuery): Promise<ProposalL
 /** The newest proposals, for the home page (no cursor, so no listing error). */
 export async function newestProposals(limit: number): Promise<{ items: Proposal[]; nextCursor?: string }> {
   return proposalRepository.list({ limit });
+}
+
+/** Someone a proposal's review waits on now, and whom they stand in for while that person is away. */
+export interface WaitingOn {
+  readonly approver: PersonRef;
+  readonly onBehalfOf?: PersonRef;
+}
+
+/** A proposal as the portfolio list shows it: with the people its current level waits on (none unless in review). */
+export interface ProposalListEntry {
+  readonly proposal: Proposal;
+  readonly waitingOn: readonly WaitingOn[];
+}
+
+/** The most proposals a page of the portfolio list holds: each one in review costs a query. */
+export const MAX_PORTFOLIO_PAGE = 20;
+
+/** A page of the portfolio list, or why the cursor could not be followed. */
+export type PortfolioListing =
+  | { readonly kind: 'page'; readonly items: ProposalListEntry[]; readonly nextCursor?: string }
+  | { readonly kind: 'invalid-cursor'; readonly message: string };
+
+/**
+ * Proposals newest first with whom each waits on, a page of at most {@link MAX_PORTFOLIO_PAGE}.
+ * The proposal item says which level is current; only its approvals say who holds that level now
+ * (after delegation or escalation), so each proposal in review costs one query: all of a page's
+ * are sent at once, one batch of at most 20 parallel queries, never one after another.
+ */
+export async function portfolioPage(query: ProposalListQuery): Promise<PortfolioListing> {
+  const listing = await listProposals({ ...query, limit: Math.min(query.limit, MAX_PORTFOLIO_PAGE) });
+  if (listing.kind === 'invalid-cursor') return listing;
+  return { ...listing, items: await withWaitingOn(listing.items) };
+}
+
+/** The newest proposals with whom each waits on, for the home page. */
+export async function newestPortfolio(limit: number): Promise<{ items: ProposalListEntry[]; nextCursor?: string }> {
+  const page = await newestProposals(Math.min(limit, MAX_PORTFOLIO_PAGE));
+  return { ...page, items: await withWaitingOn(page.items) };
+}
+
+async function withWaitingOn(proposals: readonly Proposal[]): Promise<ProposalListEntry[]> {
+  return Promise.all(
+    proposals.map(async (proposal) => ({
+      proposal,
+      waitingOn: isWaiting(proposal) ? waitingOnOf(proposal, await proposalApprovals(proposal.id)) : [],
+    })),
+  );
+}
+
+function isWaiting(proposal: Proposal): boolean {
+  return proposal.status === 'IN_REVIEW' && (proposal.review?.currentLevel ?? 0) > 0;
+}
+
+/** The approvers of the current level's approvals still pending, once each. */
+function waitingOnOf(proposal: Proposal, approvals: readonly Approval[]): WaitingOn[] {
+  const review = proposal.review;
+  const seen = new Set<string>();
+  const waiting: WaitingOn[] = [];
+  for (const approval of approvals) {
+    if (approval.status !== 'PENDING' || approval.level !== review?.currentLevel || approval.executionName !== review.executionName) continue;
+    if (seen.has(approval.approver.email)) continue;
+    seen.add(approval.approver.email);
+    waiting.push({ approver: approval.approver, ...(approval.onBehalfOf ? { onBehalfOf: approval.onBehalfOf } : {}) });
+  }
+  return waiting;
 }
 
 /** A proposal and its approvals; undefined when there is no proposal with this id. */

@@ -15,6 +15,7 @@ import { sendEmailOnce } from '#adapters/email-sender.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import bundledPolicy from '../config/approval-policies/proposal.json' with { type: 'json' };
 import { pageUrl, proposalPageUrl, restartLink, reviseLink, withdrawLink } from './links.ts';
+import { startReviewOf } from './intake-service.ts';
 import { ensureProjectForProposal } from './project-service.ts';
 import type { ReviewSubject, SubjectRegistration } from './review/subject-registry.ts';
 
@@ -175,6 +176,12 @@ export const proposalRegistration: SubjectRegistration = {
   },
 
   onOutcome: (subject, outcome, executionName, now) => recordProposalOutcome(subject.view.subject.id, outcome, executionName, now),
+
+  async repairUnstarted(olderThan) {
+    const unstarted = await proposalRepository.listSubmittedBefore(olderThan);
+    for (const proposal of unstarted) await startReviewOf(proposal);
+    return unstarted.length;
+  },
 
   async onStopped(subject, stop, now) {
     // A failure the workflow caught is recorded already (status FAILED): only a review still

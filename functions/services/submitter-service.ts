@@ -5,6 +5,7 @@ import { auditRepository } from '#adapters/audit-repository.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { startReviewOf } from './intake-service.ts';
 import { withdrawApprovals } from './review/reassignment.ts';
+import { claimWithdrawal } from './review/withdrawal.ts';
 
 /** Whether a secret from one of the submitter's emails opens this proposal's submitter pages. */
 export function isSubmitterKey(proposal: Proposal, secret: string | undefined): boolean {
@@ -25,7 +26,7 @@ export async function submitterAccess(proposalId: string, secret: string | undef
 }
 
 /** What a withdrawal did. */
-export type WithdrawalResult = SubmitterAccess | { readonly kind: 'not-withdrawable'; readonly proposal: Proposal } | { readonly kind: 'withdrawn'; readonly proposal: Proposal };
+export type WithdrawalResult = SubmitterAccess | { readonly kind: 'not-withdrawable'; readonly proposal: Proposal } | { readonly kind: 'withdrawn'; readonly proposal: Proposal; readonly approversTold?: number };
 
 /**
  * Withdraws a proposal in review: status WITHDRAWN, every pending approval closed (its links then
@@ -36,14 +37,16 @@ export async function withdrawProposal(proposalId: string, secret: string | unde
   if (access.kind !== 'ok') return access;
   const { proposal } = access;
   if (!WITHDRAWABLE_STATUSES.includes(proposal.status)) return { kind: 'not-withdrawable', proposal };
-  const withdrawn = await proposalRepository.withdraw(proposal, { decision: 'withdrawn', decidedBy: proposal.submitter, decidedAt: now.toISOString() }, now);
-  if (!withdrawn) {
-    const current = (await proposalRepository.get(proposalId))!;
-    return current.status === 'WITHDRAWN' ? { kind: 'withdrawn', proposal: current } : { kind: 'not-withdrawable', proposal: current };
+  // Exactly one of a withdrawal and a decision that ends the review wins; the review arbitrates.
+  if (proposal.executionName && (await claimWithdrawal(proposalSubject(proposal.id), proposal.executionName)) === 'decided') {
+    return { kind: 'not-withdrawable', proposal: (await proposalRepository.get(proposalId)) ?? proposal };
   }
+  const withdrawn = await proposalRepository.withdraw(proposal, { decision: 'withdrawn', decidedBy: proposal.submitter, decidedAt: now.toISOString() }, now);
+  // A concurrent withdrawal won: this one gets what a later repeat gets.
+  if (!withdrawn) return { kind: 'not-withdrawable', proposal: (await proposalRepository.get(proposalId)) ?? proposal };
   await auditRepository.append(proposalAudit.withdrawn(proposal, now.toISOString()));
-  await withdrawApprovals(proposalSubject(proposal.id), now);
-  return { kind: 'withdrawn', proposal: { ...proposal, status: 'WITHDRAWN' } };
+  const approversTold = await withdrawApprovals(proposalSubject(proposal.id), now);
+  return { kind: 'withdrawn', proposal: { ...proposal, status: 'WITHDRAWN' }, approversTold };
 }
 
 /** What a resubmission did. */

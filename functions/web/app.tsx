@@ -15,6 +15,9 @@ import { notFoundPage } from './routes/responses.tsx';
 import { submitterLinks } from './routes/submitter-links.tsx';
 import { STYLESHEET } from './styles.ts';
 
+/** The longest path segment any route takes (an email address is at most 254 characters). */
+const MAX_PATH_SEGMENT = 320;
+
 /** The largest request body accepted: a proposal is a few kilobytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -69,6 +72,15 @@ export function createWebApp(options: WebAppOptions = {}) {
     }),
   );
 
+  // No id, email or key of this product is longer than this: a longer path segment names nothing,
+  // and must not reach a key lookup (DynamoDB refuses keys over 2 KB with a server error).
+  app.use(async (c, next) => {
+    if (c.req.path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT)) {
+      return isApi(c) ? c.json({ error: 'NotFound', message: 'No such resource' }, 404) : notFoundPage(c);
+    }
+    await next();
+  });
+
   app.get('/assets/styles.css', (c) => {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
@@ -84,7 +96,24 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.route('/api/people', peopleApi(shared));
   app.route('/api', historyApi());
 
-  app.notFound((c) => (isApi(c) ? c.json({ error: 'NotFound', message: 'No such resource' }, 404) : notFoundPage(c)));
+  // A path that exists answers another method with 405 and the methods it allows, not 404.
+  const allowedMethods = methodsByPath(app);
+  const notFound = (c: Context) => (isApi(c) ? c.json({ error: 'NotFound', message: 'No such resource' }, 404) : notFoundPage(c));
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      return isApi(c)
+        ? c.json({ error: 'MethodNotAllowed', message: `Use ${allowed.join(' or ')} on this resource` }, 405)
+        : c.html(
+            <MessagePage title="Not possible here" tone="bad">
+              <p>This page cannot be used that way. Go back and use its links and buttons.</p>
+            </MessagePage>,
+            405,
+          );
+    }
+    return notFound(c);
+  });
 
   app.onError((error, c) => {
     // The page says nothing of the error: exception text can reveal internals.
@@ -99,4 +128,19 @@ export function createWebApp(options: WebAppOptions = {}) {
   });
 
   return app;
+}
+
+/**
+ * The methods the app's routes answer on a path, from its route table (middleware excluded), so
+ * that a route added later is covered too. HEAD goes with GET, as Hono answers it.
+ */
+function methodsByPath(app: Hono): (path: string) => string[] {
+  const routes = app.routes
+    .filter((route) => route.method !== 'ALL')
+    .map((route) => ({ method: route.method, pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+').replace(/\*/g, '.*')}/?$`) }));
+  return (path) => {
+    const methods = new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  };
 }

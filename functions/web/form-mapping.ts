@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parseMoneyInput } from '#domain/money-input.ts';
 
 /** A validation problem as the API reports it: where, and what to do about it. */
 export interface FieldIssue {
@@ -42,6 +43,17 @@ function numberOrText(value: string | undefined): number | string | undefined {
   return Number.isFinite(parsed) ? parsed : value;
 }
 
+/**
+ * The typed amount as a number, read in the chosen currency without guessing (`120.000,00` EUR is
+ * 120000; `120.000` is refused). A refused one stays text, so the schema refuses it too, and
+ * {@link issuesByField} gives the reader's message in place of the schema's.
+ */
+function amountOrText(values: FormValues): number | string | undefined {
+  if (values.amount === undefined || values.amount.trim() === '') return undefined;
+  const read = parseMoneyInput(values.amount, values.currency ?? '');
+  return read.ok ? read.amount : values.amount;
+}
+
 /** Builds the API's input shape from the form; types are checked by the same schema as the API. */
 export function formToInput(values: FormValues): unknown {
   return {
@@ -49,7 +61,7 @@ export function formToInput(values: FormValues): unknown {
     description: values.description ?? '',
     submitter: { name: values.submitterName ?? '', email: values.submitterEmail ?? '' },
     department: values.department ?? '',
-    estimatedCost: { amount: numberOrText(values.amount), currency: values.currency ?? '' },
+    estimatedCost: { amount: amountOrText(values), currency: values.currency ?? '' },
     startDate: values.startDate ?? '',
     endDate: values.endDate ?? '',
     criteria: {
@@ -65,13 +77,19 @@ const FIELD_BY_PATH = new Map<string, FormField>(
   Object.entries(FORM_FIELDS).map(([field, path]) => [path, field as FormField]),
 );
 
-/** Maps API issues to the form's fields (first message per field wins). */
-export function issuesByField(issues: readonly FieldIssue[]): Partial<Record<FormField, string>> {
+/**
+ * Maps API issues to the form's fields (first message per field wins). Given what was typed, an
+ * amount the form could not read gets the message that says how to write it, rather than the
+ * schema's "not a number".
+ */
+export function issuesByField(issues: readonly FieldIssue[], values?: FormValues): Partial<Record<FormField, string>> {
   const byField: Partial<Record<FormField, string>> = {};
   for (const issue of issues) {
     const field = FIELD_BY_PATH.get(issue.path);
     if (field && !byField[field]) byField[field] = issue.message;
   }
+  const amount = values?.amount?.trim() ? parseMoneyInput(values.amount, values.currency ?? '') : undefined;
+  if (amount && !amount.ok) byField.amount = amount.message;
   return byField;
 }
 

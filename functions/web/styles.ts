@@ -8,6 +8,7 @@ header.site { background: #0f2a4a; color: #fff; padding: 12px 24px; display: fle
 header.site a { color: #fff; text-decoration: none; }
 header.site .brand { font-weight: 700; font-size: 18px; }
 main { max-width: 880px; margin: 0 auto; padding: 24px; }
+main.wide { max-width: 1240px; }
 h1 { font-size: 28px; margin: 8px 0 16px; }
 h2 { font-size: 20px; margin: 28px 0 8px; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
@@ -30,13 +31,19 @@ button.approve { background: var(--ok); }
 button.reject { background: var(--bad); }
 button.secondary, .button.secondary { background: #eaeef2; color: var(--ink); }
 button.chosen { outline: 3px solid #0f2a4a; outline-offset: 2px; }
+/* Focus rings: black, 2px off the element, so the ring sits on the white page (21:1) and stands
+   apart from every button colour (accent 3.3:1, approve 4.1:1, reject 3.2:1, secondary 17:1).
+   On the navy header it is white (14.5:1). */
+a:focus-visible, button:focus-visible, .button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px solid #000; outline-offset: 2px; }
+header.site a:focus-visible { outline-color: #fff; }
+.error-summary:focus { outline: 3px solid #000; outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 td.num, th.num { text-align: right; }
 dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; }
 dl.summary dt { font-weight: 600; }
-dl.summary dd { margin: 0; }
-.status { display: inline-block; padding: 2px 10px; border-radius: 12px; font-size: 14px; font-weight: 700; background: #eaeef2; }
+dl.summary dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+.status { display: inline-block; white-space: nowrap; padding: 2px 10px; border-radius: 12px; font-size: 14px; font-weight: 700; background: #eaeef2; }
 .status.APPROVED { background: #dafbe1; color: var(--ok); }
 .status.REJECTED, .status.FAILED { background: #ffebe9; color: var(--bad); }
 .status.EXPIRED { background: #fff8c5; color: var(--warn); }
@@ -44,6 +51,8 @@ dl.summary dd { margin: 0; }
 .notice { background: var(--bg); border-left: 4px solid var(--accent); padding: 12px 16px; margin: 16px 0; }
 .notice.ok { border-color: var(--ok); }
 .notice.bad { border-color: var(--bad); }
+.notice p { margin: 0; }
+.notice p + p { margin-top: 8px; }
 .description { white-space: pre-wrap; }
 ol.timeline { padding-left: 20px; }
 ol.timeline li { margin: 6px 0; }
@@ -54,6 +63,21 @@ ol.timeline li { margin: 6px 0; }
 .table-scroll:focus { outline: 3px solid #0f2a4a; outline-offset: 2px; }
 .table-scroll table { margin: 0; min-width: 680px; }
 .nowrap { white-space: nowrap; }
+table.portfolio { min-width: 960px; }
+.stage { font-size: 14px; color: var(--muted); margin-top: 4px; }
+/* Phones: less chrome around the content, so a page's first screen holds what matters (on the
+   approval page, the facts and the decision buttons). Nothing may be wider than the screen. */
+@media (max-width: 480px) {
+  header.site { padding: 8px 16px; gap: 4px 16px; flex-wrap: wrap; }
+  header.site nav { font-size: 14px; }
+  main { padding: 12px 16px; }
+  h1 { font-size: 22px; margin: 4px 0 8px; }
+  h2 { font-size: 18px; margin: 20px 0 6px; }
+  .field { margin: 8px 0; }
+  dl.summary { grid-template-columns: 1fr; gap: 0; }
+  dl.summary dt { font-size: 14px; color: var(--muted); margin-top: 6px; }
+  .actions { margin: 12px 0; }
+}
 dl.project-facts dd { overflow-wrap: anywhere; }
 .filters { align-items: flex-end; }
 .filters .field { margin: 0; }

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
@@ -14,13 +14,14 @@ import { Construct } from 'constructs';
  *   identity; SES then mails a verification link to it, which someone must click;
  * - request SES production access, or, while the account is in the sandbox, verify every
  *   recipient too.
+ *
+ * Bounces and complaints of messages sent through the configuration set are published to
+ * EventBridge by the EmailEvents construct (email-events.ts).
  */
 export class Email extends Construct {
   /** The `From` address of every message. */
   readonly senderAddress: string;
   readonly configurationSet: ses.ConfigurationSet;
-  /** The SES identities a message from the sender may be authorised by: address and domain. */
-  private readonly identityArns: string[];
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -39,13 +40,6 @@ export class Email extends Construct {
       sendingEnabled: true,
     });
 
-    const stack = Stack.of(this);
-    const identityArn = (identity: string) =>
-      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-    // SES authorises SendEmail against the identity that verifies the sender: the address if it
-    // is verified itself, otherwise its domain.
-    this.identityArns = [identityArn(this.senderAddress), identityArn(Fn.select(1, Fn.split('@', this.senderAddress)))];
-
     if (isTrue(this.node.tryGetContext('createSenderIdentity'))) {
       new ses.EmailIdentity(this, 'SenderIdentity', {
         identity: ses.Identity.email(this.senderAddress),
@@ -63,18 +57,25 @@ export class Email extends Construct {
   }
 
   /**
-   * Allows `grantee` to send e-mail from the sender address only. SES v2 `SendEmail` checks the
-   * sender's identity and, when the message names one, the configuration set, so both are
-   * resources; `ses:FromAddress` pins the address even where the domain identity would allow any
-   * address of the domain.
+   * Allows `grantee` to send e-mail from the sender address only, through the configuration set.
+   *
+   * SES v2 `SendEmail` authorises the call against every identity the message involves: the one
+   * that verifies the sender (the address, or its domain) and, while the account is in the SES
+   * sandbox, each recipient's own verified identity too (AWS: "If your account is in the SES
+   * sandbox, its restrictions will prevent the implementation of some of these policies"). A
+   * grant on the sender's identities alone is refused there with "not authorized to perform
+   * ses:SendEmail on resource …:identity/<recipient>". So the grant covers the account's
+   * identities in this region (`identity/*`), and `ses:FromAddress` pins the sender: whatever
+   * identity authorises the message, it can only come from the sender address. Out of the sandbox
+   * recipients are not identities, and the grant allows no more than before.
    */
   grantSend(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
-    return iam.Grant.addToPrincipal({
+    const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['ses:SendEmail'],
       resourceArns: [
-        ...this.identityArns,
+        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
         stack.formatArn({
           service: 'ses',
           resource: 'configuration-set',
@@ -84,6 +85,15 @@ export class Email extends Construct {
       ],
       conditions: { StringEquals: { 'ses:FromAddress': this.senderAddress } },
     });
+    const principal = grantee.grantPrincipal;
+    if (Construct.isConstruct(principal)) {
+      Validations.of(principal).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+        reason:
+          'SES identities of this account and region, so that sending works in the SES sandbox, where each verified recipient is an identity SES authorises against; the ses:FromAddress condition pins the sender address.',
+      });
+    }
+    return grant;
   }
 }
 

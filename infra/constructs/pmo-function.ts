@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
 
@@ -26,6 +27,12 @@ export interface PmoFunctionProps {
   readonly memorySize?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Where Lambda puts an asynchronous invocation (an EventBridge rule's) that still fails after
+   * its retries, so that an operator can see and replay it.
+   * @default none: the function is invoked synchronously
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -62,6 +69,7 @@ export class PmoFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       role,
       logGroup,
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       environment: {

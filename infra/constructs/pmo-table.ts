@@ -1,6 +1,6 @@
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { INDEX_NAMES } from '#adapters/table-keys.ts';
 
@@ -33,19 +33,38 @@ export class PmoTable extends dynamodb.Table {
   }
 
   /**
-   * `grantReadWriteData` (item-level actions on the table and its indexes: the narrowest grant CDK
-   * offers for a repository that reads and writes items), plus the cdk-nag suppression for the
-   * `<table>/index/*` resource it includes: queries run on the table's own GSIs.
+   * Grants `grantee` exactly the item actions of `access` on the table, and `dynamodb:Query` on
+   * the table's own indexes when it queries them (with the cdk-nag acknowledgement for the
+   * `<table>/index/*` resource). Never table management, scans, streams or batch reads: CDK's
+   * `grantReadWriteData` would add all of those.
    */
-  grantItemReadWrite(grantee: iam.IGrantable): iam.Grant {
-    const grant = this.grantReadWriteData(grantee);
-    const principal = grantee.grantPrincipal;
-    if (!Construct.isConstruct(principal)) return grant;
-    const tableArn = Stack.of(this).resolve(this.tableArn) as { 'Fn::GetAtt': [string, string] };
-    Validations.of(principal).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableArn['Fn::GetAtt'][0]}.Arn>/index/*]`,
-      reason: "Queries on the product table's own global secondary indexes (gsi1..gsi3); the wildcard names its indexes only.",
-    });
-    return grant;
+  grantAccess(grantee: iam.IGrantable, access: TableAccess): iam.Grant[] {
+    const grants: iam.Grant[] = [];
+    if (access.items.length > 0) {
+      grants.push(iam.Grant.addToPrincipal({ grantee, actions: access.items.map((action) => `dynamodb:${action}`), resourceArns: [this.tableArn] }));
+    }
+    if (access.queriesIndexes) {
+      grants.push(iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [`${this.tableArn}/index/*`] }));
+      const principal = grantee.grantPrincipal;
+      if (Construct.isConstruct(principal)) {
+        const tableArn = Stack.of(this).resolve(this.tableArn) as { 'Fn::GetAtt': [string, string] };
+        Validations.of(principal).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${tableArn['Fn::GetAtt'][0]}.Arn>/index/*]`,
+          reason: "Queries on the product table's own global secondary indexes (gsi1..gsi3); the wildcard names its indexes only.",
+        });
+      }
+    }
+    return grants;
   }
+}
+
+/** A DynamoDB item action a function may be granted on the product table. */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
+
+/** What a function does with the product table, as {@link PmoTable.grantAccess} grants it. */
+export interface TableAccess {
+  /** Actions on the table itself; `Query` here is a query on the table's own keys. */
+  readonly items: readonly TableAction[];
+  /** Whether it queries the global secondary indexes (gsi1..gsi3). */
+  readonly queriesIndexes?: boolean;
 }

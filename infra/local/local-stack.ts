@@ -10,12 +10,16 @@ import { serve, type ServerType } from '@hono/node-server';
 import dynalite from 'dynalite';
 import * as sesLocalModule from 'aws-ses-v2-local';
 import { DirectoryFileSchema } from '#domain/directory.ts';
+import { subjectLabel } from '#domain/subject.ts';
 import { FUNCTION_CATALOGUE } from '#handlers/catalogue.ts';
+import { WORKFLOW_SUBJECTS, workflowKeyOfStateMachine } from '#workflows/contracts.ts';
 import { arnVariableOf, longestApprovalWaitOf, WORKFLOWS } from '#workflows/registry.ts';
 import { SCHEDULES, type ScheduleDefinition } from '#workflows/schedules.ts';
+import { LocalLambdaRuntime } from './lambda-runtime.ts';
+import { installMailPersistence, uninstallMailPersistence } from './mail-store.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, functionKeyOf, localFunctionArn, localStateMachineName, renderLocalStateMachines } from './render-state-machines.ts';
 import { LocalScheduler } from './scheduler.ts';
-import { LocalStepFunctions, ensureExecutionTable } from './step-functions/local-step-functions.ts';
+import { type ExecutionStatusChangeEvent, LocalStepFunctions, ensureExecutionTable } from './step-functions/local-step-functions.ts';
 import { ensureProductTable } from './table-definition.ts';
 
 /** Where and how the local stack runs. Port 0 picks a free port (tests). */
@@ -56,6 +60,10 @@ const sesLocal = ((sesLocalModule as unknown as { default: { default?: unknown }
   (sesLocalModule as unknown as { default: unknown }).default) as typeof sesLocalModule.default;
 const DEMO_DIRECTORY = new URL('./demo-directory.json', import.meta.url);
 const PROJECT_ROOT = new URL('../../', import.meta.url);
+/** The tags the CDK app puts on every resource (infra/app.ts), so that the local state machines carry them too. */
+const STACK_TAGS = { project: 'pmo-pipeline' };
+/** The statuses the AWS stack's EventBridge rule passes to `executionStatusChanged`. */
+const STOPPED_STATUSES: ReadonlySet<string> = new Set(['ABORTED', 'TIMED_OUT', 'FAILED']);
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -98,18 +106,32 @@ class InFlight {
 }
 
 /**
- * Calls a catalogued handler in-process, the way Lambda would: JSON in, JSON out, named errors.
- * The module is the catalogue's entry, imported on first use, after the environment points the
- * SDK at the stand-ins.
+ * Calls a catalogued handler in-process, the way Lambda would: JSON in, JSON out, named errors,
+ * each invocation in its own invoke context. The module is the catalogue's entry, imported on
+ * first use, after the environment points the SDK at the stand-ins.
  */
-async function invokeLocally(functionNameOrArn: string, payload: unknown): Promise<unknown> {
-  const key = functionKeyOf(functionNameOrArn);
-  if (!key) throw Object.assign(new Error(`Function ${functionNameOrArn} is not in the catalogue`), { name: 'Lambda.ResourceNotFoundException' });
-  const module = (await import(/* @vite-ignore */ new URL(FUNCTION_CATALOGUE[key].entry, PROJECT_ROOT).href)) as {
-    handler: (event: unknown, context: unknown) => Promise<unknown>;
+function localInvoker(runtime: LocalLambdaRuntime): (functionNameOrArn: string, payload: unknown) => Promise<unknown> {
+  return async (functionNameOrArn, payload) => {
+    const key = functionKeyOf(functionNameOrArn);
+    if (!key) throw Object.assign(new Error(`Function ${functionNameOrArn} is not in the catalogue`), { name: 'Lambda.ResourceNotFoundException' });
+    return runtime.invoke(new URL(FUNCTION_CATALOGUE[key].entry, PROJECT_ROOT).href, key, payload);
   };
-  const result = await module.handler(JSON.parse(JSON.stringify(payload ?? null)), { functionName: key, awsRequestId: crypto.randomUUID() });
-  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+}
+
+/** The subject a workflow's execution is about, from its input: `proposal:7f1c…`. */
+function describeSubject(stateMachineArn: string, input: unknown): string | undefined {
+  const key = workflowKeyOfStateMachine(stateMachineArn);
+  if (!key || typeof input !== 'object' || input === null) return undefined;
+  const { subjectType, idField } = WORKFLOW_SUBJECTS[key];
+  const id = (input as Record<string, unknown>)[idField];
+  return typeof id === 'string' && id !== '' ? subjectLabel({ type: subjectType, id }) : undefined;
+}
+
+/** A log line's structured fields, compactly: ` (stateMachine=pmo-intake, error=…)`. */
+function formatExtra(extra: object | undefined): string {
+  const entries = Object.entries(extra ?? {}).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return '';
+  return ` (${entries.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ')})`;
 }
 
 /**
@@ -121,6 +143,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
   await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
+  // Before any handler module is loaded: Powertools decides how to keep its state on first use.
+  const runtime = await LocalLambdaRuntime.start();
+  const invokeLocally = localInvoker(runtime);
 
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -131,6 +156,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamodbPort = await listen(dynamoServer, options.ports?.dynamodb ?? 8000, host);
     closers.push(() => closeServer(dynamoServer));
 
+    const mailDir = join(options.dataDir, 'mail');
+    const storedMail = installMailPersistence(mailDir);
+    closers.push(async () => uninstallMailPersistence(mailDir));
+    if (storedMail > 0) log(`Local inbox: ${storedMail} email(s) kept from earlier runs`);
     const mailServer = await sesLocal({ host, port: options.ports?.mailbox ?? 8005 });
     closers.push(() => closeServer(mailServer));
     const mailboxPort = (mailServer.address() as AddressInfo).port;
@@ -158,7 +187,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region,
       accountId: LOCAL_ACCOUNT,
       invoke: (functionName, payload) => inFlight.track(invokeLocally(functionName, payload)),
-      logger: { info: (message) => log(message), warn: (message) => log(`warning: ${message}`), error: (message) => log(`error: ${message}`) },
+      logger: {
+        info: (message) => log(message),
+        warn: (message, extra) => log(`warning: ${message}${formatExtra(extra)}`),
+        error: (message, extra) => log(`error: ${message}${formatExtra(extra)}`),
+      },
+      describeSubject,
+      // What the AWS stack's EventBridge rule does: stopped, timed-out and failed executions reach
+      // the product's handler, so that no subject waits on a dead workflow.
+      onStatusChange: (event: ExecutionStatusChangeEvent) => {
+        if (!STOPPED_STATUSES.has(event.detail.status)) return;
+        void inFlight
+          .track(invokeLocally(localFunctionArn('executionStatusChanged'), event))
+          .catch((error: unknown) =>
+            log(`error: executionStatusChanged failed for ${event.detail.status} execution ${event.detail.name}: ${error instanceof Error ? error.message : String(error)}`),
+          );
+      },
     });
     // The functions read the intake policy through APPROVAL_POLICY_PATH; the definitions use the same file.
     if (options.approvalPolicyPath) process.env.APPROVAL_POLICY_PATH = options.approvalPolicyPath;
@@ -168,7 +212,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (overridePath) policyOverrides.set(workflow.key, JSON.parse(await readFile(overridePath, 'utf8')));
     }
     const rendered = renderLocalStateMachines({ longestApprovalWait: (workflow) => longestApprovalWaitOf(workflow, policyOverrides.get(workflow.key)) });
-    const arns = new Map(rendered.map((machine) => [machine.name, stepFunctions.registerStateMachine(machine.name, machine.definition)]));
+    // Registered as the AWS stack deploys them: logging ALL without execution data, tracing on, its tags.
+    const arns = new Map(rendered.map((machine) => [machine.name, stepFunctions.registerStateMachine(machine.name, machine.definition, { tags: STACK_TAGS })]));
     const stateMachineArns = Object.fromEntries(WORKFLOWS.map((workflow) => [workflow.key, arns.get(localStateMachineName(workflow.key))!]));
     const sfn = await stepFunctions.listen(options.ports?.sfn ?? 8083, host);
     closers.push(() => stepFunctions.close());

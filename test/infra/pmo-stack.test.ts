@@ -12,9 +12,11 @@ import { statementsOfRole, synthesizeStack, TEST_SENDER, type SynthesizedStack }
 
 const KEYS = Object.keys(FUNCTION_CATALOGUE) as FunctionKey[];
 /** The functions that send e-mail. */
-const EMAIL_SENDERS = ['web', 'advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper'] as const satisfies FunctionKey[];
+const EMAIL_SENDERS = ['web', 'advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper', 'executionStatusChanged', 'emailEvents'] as const satisfies FunctionKey[];
 /** The functions that always know the public base URL, for links in the e-mail they send. */
-const LINKERS = ['advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper'] as const satisfies FunctionKey[];
+const LINKERS = ['advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper', 'executionStatusChanged'] as const satisfies FunctionKey[];
+/** The functions an EventBridge rule invokes. */
+const EVENT_TARGETS = ['executionStatusChanged', 'emailEvents'] as const satisfies FunctionKey[];
 
 interface FunctionResource {
   Properties: {
@@ -36,7 +38,7 @@ function newestNodeRuntime(): string {
 }
 
 let defaults: SynthesizedStack;
-/** Synthesized with a custom domain, an alarm address, the sender identity, and no sender default. */
+/** Synthesized with a custom domain, an alarm address, the sender identity, a time zone, and no sender default. */
 let operator: SynthesizedStack;
 beforeAll(() => {
   defaults = synthesizeStack();
@@ -45,6 +47,7 @@ beforeAll(() => {
     publicBaseUrl: 'https://pmo.example.org',
     alarmEmail: 'ops@example.org',
     createSenderIdentity: 'true',
+    orgTimeZone: 'America/New_York',
   });
 });
 
@@ -173,6 +176,22 @@ describe('functions', () => {
       });
     });
 
+    it("sets no time zone by default: the functions use the organisation's default", () => {
+      for (const key of KEYS) expect(variables(defaults, key)).not.toHaveProperty('ORG_TIME_ZONE');
+    });
+
+    it.each(KEYS)('gives %s context orgTimeZone, in which pages and e-mail give dates', (key) => {
+      expect(variables(operator, key).ORG_TIME_ZONE).toBe('America/New_York');
+    });
+
+    it('refuses a context orgTimeZone that is not a time zone, naming it', () => {
+      expect(() => synthesizeStack({ orgTimeZone: 'Mars/Olympus' })).toThrow(/orgTimeZone.*Mars\/Olympus/);
+    });
+
+    it('gives emailEvents no public base URL: its e-mail to the PMO has no links', () => {
+      expect(variables(defaults, 'emailEvents')).not.toHaveProperty('PUBLIC_BASE_URL');
+    });
+
     it('gives scoreProposal no e-mail settings and no public base URL', () => {
       expect(variables(defaults, 'scoreProposal')).not.toHaveProperty('EMAIL_FROM');
       expect(variables(defaults, 'scoreProposal')).not.toHaveProperty('PUBLIC_BASE_URL');
@@ -262,6 +281,100 @@ describe('e-mail', () => {
   });
 });
 
+describe('dead-letter queue', () => {
+  const queueId = () => defaults.logicalId(defaults.stack.deadLetterQueue);
+
+  it('keeps what it holds for 14 days, encrypted', () => {
+    defaults.template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+  });
+
+  it('refuses requests without TLS', () => {
+    defaults.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId() }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it.each(EVENT_TARGETS)('takes the invocations of %s that failed after their retries', (key) => {
+    const fn = defaults.template.toJSON().Resources[defaults.functionId(key)];
+    expect(fn.Properties.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId(), 'Arn'] } });
+  });
+
+  it('is where nothing else is sent: the functions called synchronously or by a schedule have no dead-letter queue', () => {
+    const others = KEYS.filter((key) => !(EVENT_TARGETS as readonly FunctionKey[]).includes(key));
+    for (const key of others) expect(defaults.template.toJSON().Resources[defaults.functionId(key)].Properties.DeadLetterConfig).toBeUndefined();
+  });
+});
+
+describe('stopped executions', () => {
+  const rule = () => defaults.template.toJSON().Resources[defaults.logicalId(defaults.stack.workflowEvents.rule)] as { Properties: { EventPattern: Record<string, unknown>; Targets: Record<string, unknown>[] } };
+
+  it('matches Step Functions execution status changes to ABORTED, TIMED_OUT and FAILED only', () => {
+    expect(rule().Properties.EventPattern).toMatchObject({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['ABORTED', 'TIMED_OUT', 'FAILED'] },
+    });
+  });
+
+  it("matches the executions of every workflow of the registry, named by its formed ARN, and no other state machine's", () => {
+    const arns = (rule().Properties.EventPattern.detail as { stateMachineArn: unknown[] }).stateMachineArn;
+    expect(arns).toHaveLength(Object.keys(defaults.stack.workflows).length);
+    for (const workflow of Object.values(defaults.stack.workflows)) {
+      expect(arns).toContainEqual(defaults.stack.resolve(workflow.stateMachineArn));
+    }
+    expect(JSON.stringify(arns)).toContain(':stateMachine:PmoPipeline-intake');
+  });
+
+  it('invokes executionStatusChanged, retrying for a day, then putting the event on the dead-letter queue', () => {
+    expect(rule().Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [defaults.functionId('executionStatusChanged'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [defaults.logicalId(defaults.stack.deadLetterQueue), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 24 * 3600 },
+      }),
+    ]);
+  });
+
+  it('lets only this rule invoke executionStatusChanged', () => {
+    const permissions = Object.values(defaults.template.findResources('AWS::Lambda::Permission', { Properties: { FunctionName: { 'Fn::GetAtt': [defaults.functionId('executionStatusChanged'), 'Arn'] } } }));
+    expect(permissions.map((permission) => permission.Properties)).toEqual([
+      expect.objectContaining({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [defaults.logicalId(defaults.stack.workflowEvents.rule), 'Arn'] } }),
+    ]);
+  });
+});
+
+describe('bounces and complaints', () => {
+  const rule = () => defaults.template.toJSON().Resources[defaults.logicalId(defaults.stack.emailEvents.rule)] as { Properties: { EventPattern: Record<string, unknown>; Targets: Record<string, unknown>[] } };
+  const configurationSet = () => ({ Ref: defaults.logicalId(defaults.stack.email.configurationSet) });
+
+  it('are published by the configuration set to the default EventBridge bus, and nothing else is', () => {
+    defaults.template.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 1);
+    const destination = Object.values(defaults.template.findResources('AWS::SES::ConfigurationSetEventDestination'))[0]?.Properties;
+    expect(destination.ConfigurationSetName).toEqual(configurationSet());
+    expect(destination.EventDestination.MatchingEventTypes).toEqual(['bounce', 'complaint']);
+    expect(JSON.stringify(destination.EventDestination.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
+  });
+
+  it("are matched as SES's Email Bounced and Email Complaint Received events of this configuration set only", () => {
+    expect(rule().Properties.EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Bounced', 'Email Complaint Received'],
+      detail: { mail: { tags: { 'ses:configuration-set': [configurationSet()] } } },
+    });
+  });
+
+  it('invoke emailEvents, retrying for a day, then putting the event on the dead-letter queue', () => {
+    expect(rule().Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [defaults.functionId('emailEvents'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [defaults.logicalId(defaults.stack.deadLetterQueue), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 24 * 3600 },
+      }),
+    ]);
+  });
+});
+
 describe('schedules', () => {
   it('deploys exactly the schedules of the shared list', () => {
     defaults.template.resourceCountIs('AWS::Scheduler::Schedule', SCHEDULES.length);
@@ -311,7 +424,7 @@ describe('schedules', () => {
 describe('alarms', () => {
   const topicId = () => defaults.logicalId(defaults.stack.alarms.topic);
 
-  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])('watch intake executions: %s', (metricName) => {
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])('watch intake executions: %s', (metricName) => {
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/States',
       MetricName: metricName,
@@ -344,9 +457,46 @@ describe('alarms', () => {
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
   });
 
+  it('watch every workflow of the registry for failed, timed-out and aborted executions', () => {
+    for (const workflow of Object.values(defaults.stack.workflows)) {
+      for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+        defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: metricName,
+          Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: defaults.logicalId(workflow.stateMachine) } }],
+        });
+      }
+    }
+  });
+
+  it('watch throttled requests to the table, summed over every operation the functions are granted', () => {
+    const throttled = Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm')).find((alarm) =>
+      JSON.stringify(alarm.Properties.Metrics ?? []).includes('ThrottledRequests'),
+    )?.Properties as { Metrics: { Expression?: string; ReturnData: boolean; MetricStat?: { Metric: { Namespace: string; Dimensions: { Name: string; Value: unknown }[] } } }[]; Threshold: number };
+    expect(throttled).toBeDefined();
+    const stats = throttled.Metrics.filter((metric) => metric.MetricStat);
+    const operations = stats.map((metric) => metric.MetricStat?.Metric.Dimensions.find((dimension) => dimension.Name === 'Operation')?.Value).sort();
+    expect(operations).toEqual(['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem']);
+    for (const metric of stats) {
+      expect(metric.MetricStat?.Metric.Namespace).toBe('AWS/DynamoDB');
+      expect(metric.MetricStat?.Metric.Dimensions).toContainEqual({ Name: 'TableName', Value: { Ref: defaults.logicalId(defaults.stack.table) } });
+    }
+    expect(throttled.Metrics.filter((metric) => metric.ReturnData !== false)).toEqual([expect.objectContaining({ Expression: expect.stringContaining('+') })]);
+    expect(throttled.Threshold).toBe(1);
+  });
+
+  it('tell when anything waits in the dead-letter queue', () => {
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [defaults.logicalId(defaults.stack.deadLetterQueue), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
   it('all notify the alarm topic', () => {
     const alarms = Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions?: unknown[] } }[];
-    expect(alarms.length).toBeGreaterThanOrEqual(KEYS.length + 3);
+    expect(alarms.length).toBeGreaterThanOrEqual(KEYS.length + 6);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
   });
 

@@ -3,6 +3,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
+import { WORKFLOWS } from '#workflows/registry.ts';
 import {
   actionsOf,
   actionsOfRole,
@@ -36,6 +37,58 @@ beforeAll(() => {
   synthesized = synthesizeStack();
 });
 
+/** What a function may do with the product table: actions on the table, and whether it queries the indexes. */
+interface ExpectedTableAccess {
+  readonly table: readonly string[];
+  readonly queriesIndexes: boolean;
+}
+
+const ITEM_READ_WRITE = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/**
+ * The specification of least privilege on the table, function by function: exactly the actions
+ * its code uses (DeleteItem releases an e-mail "sent" marker when SES refuses a message; base-table
+ * Query reads audit trails and role members). Nobody scans, batch-writes, checks conditions in
+ * transactions or reads streams. A new function fails here until its line is written.
+ */
+const EXPECTED_TABLE_ACCESS: Readonly<Record<string, ExpectedTableAccess>> = {
+  web: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
+  scoreProposal: { table: ['GetItem', 'PutItem', 'UpdateItem'], queriesIndexes: false },
+  advanceReview: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: false },
+  requestApproval: { table: ITEM_READ_WRITE, queriesIndexes: true },
+  recordOutcome: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
+  approvalSweeper: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
+  executionStatusChanged: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
+  emailEvents: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: false },
+};
+
+/** The functions an EventBridge rule invokes; a failed invocation goes to the dead-letter queue. */
+const EVENT_TARGETS: readonly FunctionKey[] = ['executionStatusChanged', 'emailEvents'];
+
+/** The functions that send e-mail. */
+const EMAIL_SENDERS: readonly FunctionKey[] = ['web', 'advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper', 'executionStatusChanged', 'emailEvents'];
+
+/** A statement's resources, each as JSON, to compare with an ARN as the template spells it. */
+function resourcesOf(statement: PolicyStatement): string[] {
+  return (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).map((resource) => JSON.stringify(resource));
+}
+
+/** The DynamoDB actions of a role, on the table and on its indexes, and any on other resources. */
+function tableGrantsOf(roleId: string): { table: string[]; indexes: string[]; elsewhere: string[] } {
+  const tableId = synthesized.logicalId(synthesized.stack.table);
+  const tableArn = JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] });
+  const indexArn = JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/*']] });
+  const grants = { table: new Set<string>(), indexes: new Set<string>(), elsewhere: new Set<string>() };
+  for (const statement of statementsOfRole(synthesized.template, roleId)) {
+    const actions = actionsOf(statement).filter((action) => action.startsWith('dynamodb:'));
+    for (const resource of resourcesOf(statement)) {
+      const into = resource === tableArn ? grants.table : resource === indexArn ? grants.indexes : grants.elsewhere;
+      for (const action of actions) into.add(action.replace(/^dynamodb:/, ''));
+    }
+  }
+  return { table: [...grants.table].sort(), indexes: [...grants.indexes].sort(), elsewhere: [...grants.elsewhere].sort() };
+}
+
 describe('least privilege', () => {
   let policies: { roles: string[]; statements: PolicyStatement[] }[];
   /** The catalogue keys of the functions whose role may perform `action`. */
@@ -57,29 +110,38 @@ describe('least privilege', () => {
   });
 
   describe('workflow control', () => {
-    it('lets only web start intake executions', () => {
-      expect(rolesAllowed('states:StartExecution')).toEqual([synthesized.roleId('web')]);
+    it("lets start executions exactly the functions the workflow registry's startedBy names", () => {
+      const starters = [...new Set(WORKFLOWS.flatMap((workflow) => workflow.startedBy))].sort();
+      expect(functionsAllowed('states:StartExecution')).toEqual(starters);
+      expect(rolesAllowed('states:StartExecution')).toHaveLength(starters.length);
     });
 
-    it.each(['states:SendTaskSuccess', 'states:SendTaskFailure'])(
-      'lets only web, requestApproval and approvalSweeper call %s',
-      (action) => {
-        expect(rolesAllowed(action).sort()).toEqual(
-          (['web', 'requestApproval', 'approvalSweeper'] as const).map((key) => synthesized.roleId(key)).sort(),
-        );
-      },
-    );
+    it.each(['states:SendTaskSuccess', 'states:SendTaskFailure'])("lets call %s exactly the functions the registry's respondedBy names", (action) => {
+      const responders = [...new Set(WORKFLOWS.flatMap((workflow) => workflow.respondedBy))].sort();
+      expect(functionsAllowed(action)).toEqual(responders);
+      expect(rolesAllowed(action)).toHaveLength(responders.length);
+    });
+
+    it('lets no function stop, redrive or describe executions, or change a state machine', () => {
+      const all = policies.flatMap((p) => p.statements.flatMap(actionsOf)).filter((action) => action.startsWith('states:'));
+      expect([...new Set(all)].sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
+    });
 
     it('grants workflow control on the intake state machine only, by its formed ARN (a reference would be a cycle)', () => {
       const stateMachineId = synthesized.logicalId(synthesized.stack.intakeWorkflow.stateMachine);
-      for (const key of ['web', 'requestApproval', 'approvalSweeper'] as const) {
+      const controllers = new Set(WORKFLOWS.flatMap((workflow) => [...workflow.startedBy, ...workflow.respondedBy]));
+      expect(controllers.size).toBeGreaterThan(0);
+      for (const key of controllers) {
         const statements = statementsOfRole(synthesized.template, synthesized.roleId(key)).filter((s) =>
           actionsOf(s).some((action) => action.startsWith('states:')),
         );
-        expect(statements).toHaveLength(1);
-        const resource = JSON.stringify(statements[0]?.Resource);
-        expect(resource).toContain(':stateMachine:PmoPipeline-intake');
-        expect(resource).not.toContain(stateMachineId);
+        expect(statements.length).toBeGreaterThan(0);
+        for (const statement of statements) {
+          expect(resourcesOf(statement)).toHaveLength(1);
+          const resource = JSON.stringify(statement.Resource);
+          expect(resource).toContain(':stateMachine:PmoPipeline-intake');
+          expect(resource).not.toContain(stateMachineId);
+        }
       }
     });
 
@@ -96,36 +158,84 @@ describe('least privilege', () => {
   });
 
   describe('e-mail', () => {
-    it('lets only web, advanceReview, requestApproval, recordOutcome and approvalSweeper send e-mail', () => {
-      const senders = ['web', 'advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper'] as const;
-      expect(functionsAllowed('ses:SendEmail')).toEqual([...senders].sort());
-      expect(rolesAllowed('ses:SendEmail')).toHaveLength(senders.length);
+    it('lets only the functions that send e-mail send it', () => {
+      expect(functionsAllowed('ses:SendEmail')).toEqual([...EMAIL_SENDERS].sort());
+      expect(rolesAllowed('ses:SendEmail')).toHaveLength(EMAIL_SENDERS.length);
     });
 
-    it('allows sending only from the sender address, through its identities and the configuration set', () => {
-      const statement = statementsOfRole(synthesized.template, synthesized.roleId('requestApproval')).find((s) =>
-        actionsOf(s).includes('ses:SendEmail'),
-      );
-      expect(actionsOf(statement as PolicyStatement)).toEqual(['ses:SendEmail']);
-      expect(statement?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': { Ref: 'SenderAddress' } } });
-      const resources = JSON.stringify(statement?.Resource);
-      expect(resources).toContain(':identity/');
-      expect(resources).toContain('"Fn::Split":["@",{"Ref":"SenderAddress"}]');
+    it.each(EMAIL_SENDERS)('lets %s send only from the sender address (ses:FromAddress), through the configuration set', (key) => {
+      const statements = statementsOfRole(synthesized.template, synthesized.roleId(key)).filter((s) => actionsOf(s).some((action) => action.startsWith('ses:')));
+      expect(statements).toHaveLength(1);
+      const [statement] = statements as [PolicyStatement];
+      expect(actionsOf(statement)).toEqual(['ses:SendEmail']);
+      expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': { Ref: 'SenderAddress' } } });
+      const resources = JSON.stringify(statement.Resource);
       expect(resources).toContain(':configuration-set/');
       expect(resources).toContain(`{"Ref":"${synthesized.logicalId(synthesized.stack.email.configurationSet)}"}`);
       expect(synthesized.template.toJSON().Parameters.SenderAddress.Default).toBe(TEST_SENDER);
     });
+
+    it("authorises on this account's SES identities in the stack's region, so that the sandbox's recipient identities pass too", () => {
+      const statement = statementsOfRole(synthesized.template, synthesized.roleId('requestApproval')).find((s) => actionsOf(s).includes('ses:SendEmail'));
+      const identities = resourcesOf(statement as PolicyStatement).filter((resource) => resource.includes(':identity/'));
+      expect(identities).toEqual([
+        JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/*']] }),
+      ]);
+    });
   });
 
   describe('data', () => {
-    it.each(KEYS)('lets %s read and write items of the table and its indexes', (key) => {
-      const actions = actionsOfRole(synthesized.template, synthesized.roleId(key));
-      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']));
+    it.each(KEYS)('grants %s exactly the table actions its code uses, on the table and, if it queries them, its indexes', (key) => {
+      const expected = EXPECTED_TABLE_ACCESS[key];
+      expect(expected, `EXPECTED_TABLE_ACCESS has no line for ${key}`).toBeDefined();
+      const grants = tableGrantsOf(synthesized.roleId(key));
+      expect(grants.table).toEqual([...(expected as ExpectedTableAccess).table].sort());
+      expect(grants.indexes).toEqual(expected?.queriesIndexes ? ['Query'] : []);
+      expect(grants.elsewhere).toEqual([]);
+    });
+
+    it('lets no function scan, batch, transact, read streams or describe the table', () => {
+      const all = policies.flatMap((p) => p.statements.flatMap(actionsOf)).filter((action) => action.startsWith('dynamodb:'));
+      expect(all.filter((action) => /Scan|Batch|Transact|Stream|Records|Shard|Describe|ConditionCheck/.test(action))).toEqual([]);
     });
 
     it('lets no one manage the table (create, delete, change it)', () => {
       const all = policies.flatMap((p) => p.statements.flatMap(actionsOf));
       expect(all.filter((action) => /^dynamodb:(Create|Delete|Update)Table|^dynamodb:\*/.test(action))).toEqual([]);
+    });
+  });
+
+  describe('every grant', () => {
+    it.each(KEYS)('gives %s nothing beyond its table access, its logs and traces, and what its wiring names', (key) => {
+      const expected = new Set<string>(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+      for (const action of EXPECTED_TABLE_ACCESS[key]?.table ?? []) expected.add(`dynamodb:${action}`);
+      if (EXPECTED_TABLE_ACCESS[key]?.queriesIndexes) expected.add('dynamodb:Query');
+      if (EMAIL_SENDERS.includes(key)) expected.add('ses:SendEmail');
+      if (EVENT_TARGETS.includes(key)) expected.add('sqs:SendMessage');
+      if (WORKFLOWS.some((workflow) => workflow.startedBy.includes(key))) expected.add('states:StartExecution');
+      if (WORKFLOWS.some((workflow) => workflow.respondedBy.includes(key))) for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) expected.add(action);
+      expect([...new Set(actionsOfRole(synthesized.template, synthesized.roleId(key)))].sort()).toEqual([...expected].sort());
+    });
+  });
+
+  describe('events', () => {
+    it('lets only the functions EventBridge invokes put their failed invocations on the dead-letter queue', () => {
+      expect(functionsAllowed('sqs:SendMessage')).toEqual([...EVENT_TARGETS].sort());
+      const queueArn = JSON.stringify({ 'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.deadLetterQueue), 'Arn'] });
+      for (const key of EVENT_TARGETS) {
+        const statements = statementsOfRole(synthesized.template, synthesized.roleId(key)).filter((s) => actionsOf(s).some((action) => action.startsWith('sqs:')));
+        expect(statements.map((statement) => ({ actions: actionsOf(statement), resources: resourcesOf(statement) }))).toEqual([
+          { actions: ['sqs:SendMessage'], resources: [queueArn] },
+        ]);
+      }
+    });
+
+    it('lets EventBridge put on the dead-letter queue only the events of the product’s own rules', () => {
+      const policy = Object.values(synthesized.template.findResources('AWS::SQS::QueuePolicy'))[0] as { Properties: { PolicyDocument: { Statement: (PolicyStatement & { Principal?: unknown })[] } } };
+      const allows = policy.Properties.PolicyDocument.Statement.filter((statement) => statement.Effect === 'Allow');
+      const ruleIds = [synthesized.stack.workflowEvents.rule, synthesized.stack.emailEvents.rule].map((rule) => synthesized.logicalId(rule)).sort();
+      expect(allows.map((statement) => statement.Principal)).toEqual(ruleIds.map(() => ({ Service: 'events.amazonaws.com' })));
+      expect(allows.map((statement) => statement.Condition?.ArnEquals?.['aws:SourceArn']).map((arn) => (arn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]).sort()).toEqual(ruleIds);
     });
   });
 

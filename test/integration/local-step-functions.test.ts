@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
@@ -18,14 +19,19 @@ import {
   InvalidToken,
   ListExecutionsCommand,
   ListStateMachinesCommand,
+  ListTagsForResourceCommand,
+  ResourceNotFound,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StateMachineDoesNotExist,
   StopExecutionCommand,
+  TagResourceCommand,
   TaskDoesNotExist,
   TaskTimedOut,
+  UntagResourceCommand,
+  ValidateStateMachineDefinitionCommand,
   ValidationException,
 } from '@aws-sdk/client-sfn';
 import { Duration } from 'aws-cdk-lib';
@@ -33,9 +39,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionKeyOf, renderLocalStateMachines } from '#local/render-state-machines.ts';
 import {
   ensureExecutionTable,
+  type ExecutionStatusChangeEvent,
   LocalStepFunctions,
   type LocalLambdaInvoker,
 } from '#local/step-functions/local-step-functions.ts';
+import { ExecutionStatusChangeEventSchema } from '#workflows/contracts.ts';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
@@ -158,8 +166,10 @@ const calls: Call[] = [];
 const pendingCallbacks: Promise<unknown>[] = [];
 const machineArns: Record<string, string> = {};
 const warnings: object[] = [];
+const infoLines: string[] = [];
+const statusChanges: ExecutionStatusChangeEvent[] = [];
 const logger = {
-  info: () => undefined,
+  info: (message: string) => infoLines.push(message),
   warn: (_message: string, extra?: object) => warnings.push(extra ?? {}),
   error: (_message: string, extra?: object) => warnings.push(extra ?? {}),
 };
@@ -256,7 +266,25 @@ async function start(machine: string, name: string, input: Record<string, unknow
 }
 
 function newService(invoke: LocalLambdaInvoker): LocalStepFunctions {
-  return new LocalStepFunctions({ documentClient, tableName: TABLE, region: REGION, accountId: ACCOUNT, invoke, logger });
+  return new LocalStepFunctions({
+    documentClient,
+    tableName: TABLE,
+    region: REGION,
+    accountId: ACCOUNT,
+    invoke,
+    logger,
+    onStatusChange: (event) => {
+      statusChanges.push(event);
+    },
+    describeSubject: (_stateMachineArn, input) => {
+      const { orderId } = input as { orderId?: unknown };
+      return typeof orderId === 'string' ? `order:${orderId}` : undefined;
+    },
+  });
+}
+
+function statusChangesOf(executionArn: string): ExecutionStatusChangeEvent[] {
+  return statusChanges.filter((event) => event.detail.executionArn === executionArn);
 }
 
 beforeAll(async () => {
@@ -275,6 +303,12 @@ beforeAll(async () => {
   machineArns.listing = service.registerStateMachine('listing', callbackMachine(30));
   machineArns.nested = service.registerStateMachine('nested', nestedMachine);
   machineArns.unsupported = service.registerStateMachine('unsupported', unsupportedMachine);
+  machineArns.timingOut = service.registerStateMachine('timing-out', { ...callbackMachine(30), TimeoutSeconds: 1 });
+  machineArns.configured = service.registerStateMachine('configured', simpleMachine, {
+    logging: { level: 'ERROR', includeExecutionData: true, logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:ops:*` },
+    tracingEnabled: false,
+    tags: { project: 'pmo-pipeline' },
+  });
   const intake = renderLocalStateMachines({ longestApprovalWait: () => Duration.days(5) }).find((m) => m.name === 'pmo-intake');
   if (!intake) throw new Error('The intake workflow was not rendered');
   machineArns.intake = service.registerStateMachine(intake.name, intake.definition);
@@ -316,7 +350,7 @@ describe('running a state machine', () => {
     expect(listed.stateMachines?.map((machine) => machine.stateMachineArn)).toContain(machineArns.simple);
   });
 
-  it('records a coarse history with Step Functions event types', async () => {
+  it('records a history with Step Functions event types', async () => {
     const executionArn = await start('simple', 'order-history', { orderId: 'o-h' });
     await service.waitForExecution(executionArn, 5000);
 
@@ -325,6 +359,9 @@ describe('running a state machine', () => {
     expect(events?.map((event) => event.type)).toEqual([
       'ExecutionStarted',
       'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
       'TaskStateExited',
       'ExecutionSucceeded',
     ]);
@@ -626,5 +663,270 @@ describe('surviving a restart', () => {
       sfnA?.destroy();
       sfnB?.destroy();
     }
+  });
+});
+
+describe('GetExecutionHistory', () => {
+  async function historyOf(executionArn: string, includeExecutionData?: boolean) {
+    const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData }));
+    return events ?? [];
+  }
+
+  it('records what a task was given and what it returned: TaskScheduled, TaskStarted, TaskSucceeded', async () => {
+    const executionArn = await start('simple', 'history-task', { orderId: 'o-t' });
+    await service.waitForExecution(executionArn, 5000);
+
+    const events = await historyOf(executionArn);
+
+    const scheduled = events.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails;
+    expect(scheduled).toMatchObject({ resourceType: 'lambda', resource: 'invoke', region: REGION });
+    expect(JSON.parse(scheduled?.parameters ?? 'null')).toEqual({ FunctionName: fnArn('prepare'), Payload: { orderId: 'o-t' } });
+    expect(events.find((event) => event.type === 'TaskStarted')?.taskStartedEventDetails).toEqual({ resourceType: 'lambda', resource: 'invoke' });
+    const succeeded = events.find((event) => event.type === 'TaskSucceeded')?.taskSucceededEventDetails;
+    expect(JSON.parse(succeeded?.output ?? 'null')).toEqual({ ExecutedVersion: '$LATEST', Payload: { ok: true, orderId: 'o-t' }, StatusCode: 200 });
+    expect(succeeded?.outputDetails).toEqual({ truncated: false });
+  });
+
+  it('gives state entries their input and state exits their output', async () => {
+    const executionArn = await start('simple', 'history-states', { orderId: 'o-s' });
+    await service.waitForExecution(executionArn, 5000);
+
+    const events = await historyOf(executionArn);
+
+    expect(JSON.parse(events.find((event) => event.type === 'TaskStateEntered')?.stateEnteredEventDetails?.input ?? 'null')).toEqual({ orderId: 'o-s' });
+    expect(JSON.parse(events.find((event) => event.type === 'TaskStateExited')?.stateExitedEventDetails?.output ?? 'null')).toMatchObject({
+      orderId: 'o-s',
+      prepared: { Payload: { ok: true } },
+    });
+  });
+
+  it('leaves out every input, output and parameters when includeExecutionData is false', async () => {
+    const executionArn = await start('simple', 'history-no-data', { orderId: 'o-n' });
+    await service.waitForExecution(executionArn, 5000);
+
+    const events = await historyOf(executionArn, false);
+
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('o-n');
+    expect(events.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails).toEqual({
+      resourceType: 'lambda',
+      resource: 'invoke',
+      region: REGION,
+    });
+    expect(events.find((event) => event.type === 'TaskStateEntered')?.stateEnteredEventDetails).toEqual({ name: 'Prepare' });
+  });
+
+  it('records a failing task as TaskFailed with the error and cause', async () => {
+    const executionArn = await start('simple', 'history-task-fails', { explode: true });
+    await service.waitForExecution(executionArn, 5000);
+
+    const events = await historyOf(executionArn);
+
+    expect(events.map((event) => event.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'ExecutionFailed']);
+    expect(events.find((event) => event.type === 'TaskFailed')?.taskFailedEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke', error: 'Error' });
+  });
+
+  it('records a callback task as submitted when its function returns, and its answer as its output', async () => {
+    const executionArn = await start('callback', 'history-callback');
+    const { payload } = await waitForCall('notify', 'history-callback');
+    await eventuallyHistoryHas(executionArn, 'TaskSubmitted');
+
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: String(payload.token), output: JSON.stringify({ decision: 'yes' }) }));
+    await service.waitForExecution(executionArn, 5000);
+
+    const events = await historyOf(executionArn);
+    const types = events.map((event) => event.type);
+    expect(types.slice(0, 6)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded']);
+    const scheduled = events.find((event) => event.type === 'TaskScheduled')?.taskScheduledEventDetails;
+    expect(scheduled).toMatchObject({ resource: 'invoke.waitForTaskToken', timeoutInSeconds: 30 });
+    expect(JSON.parse(scheduled?.parameters ?? '{}').Payload.token).toBe(payload.token);
+    expect(JSON.parse(events.find((event) => event.type === 'TaskSubmitted')?.taskSubmittedEventDetails?.output ?? 'null')).toMatchObject({
+      Payload: { notified: true },
+    });
+    expect(JSON.parse(events.find((event) => event.type === 'TaskSucceeded')?.taskSucceededEventDetails?.output ?? 'null')).toEqual({ decision: 'yes' });
+  });
+
+  it('records a Map state: started with its item count, each iteration, and its success', async () => {
+    const executionArn = await start('nested', 'history-map', { items: [{ orderId: 'm1' }, { orderId: 'm2' }, { orderId: 'm3' }] });
+    await service.waitForExecution(executionArn, 5000);
+
+    const events = await historyOf(executionArn);
+    const types = events.map((event) => event.type);
+
+    expect(events.find((event) => event.type === 'MapStateStarted')?.mapStateStartedEventDetails).toEqual({ length: 3 });
+    expect(types.filter((type) => type === 'MapIterationStarted')).toHaveLength(3);
+    expect(types.filter((type) => type === 'MapIterationSucceeded')).toHaveLength(3);
+    expect(types.indexOf('MapStateEntered')).toBeLessThan(types.indexOf('MapStateStarted'));
+    expect(types.indexOf('MapStateStarted')).toBeLessThan(types.indexOf('MapIterationStarted'));
+    expect(types.slice(-3)).toEqual(['MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    const itemOutputs = events
+      .filter((event) => event.type === 'TaskSucceeded' && event.taskSucceededEventDetails?.output?.includes('"m'))
+      .map((event) => JSON.parse(event.taskSucceededEventDetails?.output ?? 'null').orderId)
+      .sort();
+    expect(itemOutputs).toEqual(['m1', 'm2', 'm3']);
+  });
+});
+
+async function eventuallyHistoryHas(executionArn: string, type: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    if (events?.some((event) => event.type === type)) return;
+    if (Date.now() > deadline) throw new Error(`No ${type} in the history of ${executionArn}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('execution status change events', () => {
+  it('are emitted as RUNNING on start and SUCCEEDED at the end, in the EventBridge shape', async () => {
+    const executionArn = await start('simple', 'status-succeeds', { orderId: 'o-1' });
+
+    await service.waitForExecution(executionArn, 5000);
+
+    const events = statusChangesOf(executionArn);
+    expect(events.map((event) => event.detail.status)).toEqual(['RUNNING', 'SUCCEEDED']);
+    expect(events.every((event) => ExecutionStatusChangeEventSchema.safeParse(event).success)).toBe(true);
+    expect(events[1]).toMatchObject({
+      version: '0',
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      account: ACCOUNT,
+      region: REGION,
+      resources: [executionArn],
+      detail: { name: 'status-succeeds', stateMachineArn: machineArns.simple, input: '{"orderId":"o-1"}', inputDetails: { included: true }, outputDetails: { included: true }, error: null },
+    });
+    expect(events[1]?.detail.stopDate).toBeGreaterThanOrEqual(events[1]?.detail.startDate ?? Number.POSITIVE_INFINITY);
+  });
+
+  it('is ABORTED, with the error and cause given to StopExecution, when an execution is stopped', async () => {
+    const executionArn = await start('callback', 'status-stopped');
+    await waitForCall('notify', 'status-stopped');
+
+    await sfn.send(new StopExecutionCommand({ executionArn, error: 'Cancelled', cause: 'By the PMO' }));
+
+    expect(statusChangesOf(executionArn).at(-1)?.detail).toMatchObject({ status: 'ABORTED', error: 'Cancelled', cause: 'By the PMO', output: null });
+  });
+
+  it('is FAILED, with the error and cause, when an execution fails', async () => {
+    const executionArn = await start('simple', 'status-fails', { explode: true });
+
+    await service.waitForExecution(executionArn, 5000);
+
+    expect(statusChangesOf(executionArn).at(-1)?.detail).toMatchObject({ status: 'FAILED', error: 'Error', cause: expect.stringContaining('boom') });
+  });
+
+  it("is TIMED_OUT when the state machine's TimeoutSeconds passes", async () => {
+    const executionArn = await start('timingOut', 'status-times-out');
+
+    await service.waitForExecution(executionArn, 5000);
+
+    expect(statusChangesOf(executionArn).map((event) => event.detail.status)).toEqual(['RUNNING', 'TIMED_OUT']);
+    expect(statusChangesOf(executionArn).at(-1)?.detail).toMatchObject({ error: 'States.Timeout' });
+  });
+
+  it('is not emitted again when StartExecution is repeated for a running execution', async () => {
+    const executionArn = await start('callback', 'status-idempotent', { a: 1 });
+
+    await start('callback', 'status-idempotent', { a: 1 });
+
+    expect(statusChangesOf(executionArn).map((event) => event.detail.status)).toEqual(['RUNNING']);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+  });
+});
+
+describe('log lines', () => {
+  it('name the state machine, the subject and the execution when it starts, and the outcome when it ends', async () => {
+    const executionArn = await start('simple', 'logged-failure', { orderId: 'o-log', explode: true });
+
+    await service.waitForExecution(executionArn, 5000);
+
+    expect(infoLines).toContain('Execution started: simple for order:o-log (execution logged-failure)');
+    expect(infoLines.find((line) => line.startsWith('Execution ended: simple for order:o-log (execution logged-failure)'))).toMatch(
+      /: FAILED: Error \(.*boom.*\)$/,
+    );
+  });
+});
+
+describe('DescribeStateMachine', () => {
+  it('reports by default the logging and tracing the AWS stack deploys: level ALL without execution data, tracing on', async () => {
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machineArns.simple }));
+
+    expect(described.loggingConfiguration).toMatchObject({ level: 'ALL', includeExecutionData: false });
+    expect(described.loggingConfiguration?.destinations?.[0]?.cloudWatchLogsLogGroup?.logGroupArn).toMatch(/^arn:aws:logs:us-east-1:000000000000:log-group:.+:\*$/);
+    expect(described.tracingConfiguration).toEqual({ enabled: true });
+  });
+
+  it('reports the logging and tracing a state machine was registered with', async () => {
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machineArns.configured }));
+
+    expect(described.loggingConfiguration).toEqual({
+      level: 'ERROR',
+      includeExecutionData: true,
+      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:ops:*` } }],
+    });
+    expect(described.tracingConfiguration).toEqual({ enabled: false });
+  });
+});
+
+describe('DescribeStateMachineForExecution', () => {
+  it("answers the execution's state machine with its definition and configuration", async () => {
+    const executionArn = await start('simple', 'for-execution', { orderId: 'o-f' });
+
+    const described = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+
+    expect(described).toMatchObject({ stateMachineArn: machineArns.simple, name: 'simple', tracingConfiguration: { enabled: true } });
+    expect(JSON.parse(described.definition ?? '{}')).toEqual(simpleMachine);
+    expect(described.updateDate).toBeInstanceOf(Date);
+    expect(described.roleArn).toMatch(/^arn:aws:iam::000000000000:role\//);
+  });
+
+  it('answers ExecutionDoesNotExist for an unknown execution', async () => {
+    const command = new DescribeStateMachineForExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:simple:nope` });
+
+    await expect(sfn.send(command)).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+  });
+});
+
+describe('ListTagsForResource, TagResource and UntagResource', () => {
+  it('lists the tags a state machine was registered with', async () => {
+    const { tags } = await sfn.send(new ListTagsForResourceCommand({ resourceArn: machineArns.configured }));
+
+    expect(tags).toEqual([{ key: 'project', value: 'pmo-pipeline' }]);
+  });
+
+  it('adds, replaces and removes tags', async () => {
+    const resourceArn = machineArns.listing!;
+    await sfn.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'team', value: 'pmo' }, { key: 'stage', value: 'dev' }] }));
+    await sfn.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'stage', value: 'local' }] }));
+    await sfn.send(new UntagResourceCommand({ resourceArn, tagKeys: ['team'] }));
+
+    const { tags } = await sfn.send(new ListTagsForResourceCommand({ resourceArn }));
+
+    expect(tags).toEqual([{ key: 'stage', value: 'local' }]);
+  });
+
+  it('answers ResourceNotFound for a state machine that does not exist', async () => {
+    const command = new ListTagsForResourceCommand({ resourceArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:nope` });
+
+    await expect(sfn.send(command)).rejects.toBeInstanceOf(ResourceNotFound);
+  });
+});
+
+describe('ValidateStateMachineDefinition', () => {
+  it('answers OK for a valid definition', async () => {
+    const validation = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify(simpleMachine) }));
+
+    expect(validation).toMatchObject({ result: 'OK', diagnostics: [] });
+  });
+
+  it('answers FAIL with a diagnostic per problem, each with severity, code and message', async () => {
+    const definition = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Missing' } } });
+
+    const validation = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition }));
+
+    expect(validation.result).toBe('FAIL');
+    expect(validation.diagnostics).toContainEqual(
+      expect.objectContaining({ severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: expect.stringContaining('Missing') }),
+    );
   });
 });

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '#test/support/local-stack-harness.ts';
+import { eventually, proposalBody } from '#test/support/local-stack-harness.ts';
 
 let child: ChildProcess;
 let output = '';
@@ -47,6 +48,31 @@ describe('npm start', () => {
       scheduler: true,
       web: true,
     });
+  });
+
+  it('prints which workflow started for which subject, and how it ended', async () => {
+    const web = /Intake form\s+(http:\/\/\S+)\/proposals\/new/.exec(output)![1]!;
+    const sfn = new SFNClient({
+      endpoint: /Step Functions API\s+(\S+)/.exec(output)![1]!,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const submitted = await fetch(`${web}/api/proposals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(proposalBody({ title: 'Logged workflow' })),
+    });
+    const { id } = (await submitted.json()) as { id: string };
+    const started = new RegExp(`\\[pmo\\] Execution started: pmo-intake for proposal:${id} \\(execution (\\S+)\\)`);
+    const executionName = await eventually('the start line', async () => started.exec(output)?.[1]);
+    const executionArn = `arn:aws:states:us-east-1:000000000000:execution:pmo-intake:${executionName}`;
+
+    await sfn.send(new StopExecutionCommand({ executionArn, error: 'Stopped', cause: 'By an operator' }));
+
+    await eventually('the end line', async () =>
+      output.includes(`[pmo] Execution ended: pmo-intake for proposal:${id} (execution ${executionName}): ABORTED: Stopped (By an operator)`) ? true : undefined,
+    );
+    sfn.destroy();
   });
 
   it('stops cleanly on SIGINT', async () => {

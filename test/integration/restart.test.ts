@@ -34,7 +34,7 @@ describe('a restart of the local stack while a workflow waits for a decision', (
 
     expect(response.status).toBe(200);
     await eventually('approved', async () => ((await statusOf(id)) === 'APPROVED' ? true : undefined));
-    // The local inbox lives as long as the process, across the restart: the replayed step sent nothing.
+    // The local inbox is kept across the restart (in the data folder): the replayed step sent nothing.
     expect((await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.includes('Survives a restart'))).toHaveLength(1);
   });
 

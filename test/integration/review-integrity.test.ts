@@ -68,6 +68,25 @@ describe('a second execution started by hand for a proposal in review', () => {
   });
 });
 
+describe('a proposal saved whose workflow never started (a crash between the two)', () => {
+  it('is started by the next sweep after a minute, once', async () => {
+    const title = 'Saved but not started';
+    const { proposalRepository } = await import('#adapters/proposal-repository.ts');
+    const { newProposal, ProposalInputSchema } = await import('#domain/proposal.ts');
+    const { proposalBody } = await import('#test/support/local-stack-harness.ts');
+    const saved = new Date();
+    const proposal = newProposal(crypto.randomUUID(), ProposalInputSchema.parse(proposalBody({ title, submitter: { name: 'Sam Carter', email: submitterOf(title) } })), saved);
+    await proposalRepository.create(proposal);
+
+    await env.stack.runSchedule('pmo-approval-sweep', new Date(saved.getTime() + 61_000));
+    await env.stack.runSchedule('pmo-approval-sweep', new Date(saved.getTime() + 62_000));
+
+    await env.waitForStatus(proposal.id, 'IN_REVIEW');
+    await env.requestTo(PMO_LEAD, title);
+    expect((await env.emailsTo(submitterOf(title))).filter((email) => email.subject.startsWith('Proposal received'))).toHaveLength(1);
+  });
+});
+
 describe('an approved proposal', () => {
   const title = 'Becomes a project';
   let id: string;
@@ -146,6 +165,7 @@ describe('a withdrawal while approvers are asked', () => {
     });
 
     expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Its approver was told by email that there is nothing to decide.');
     const notice = await env.waitForEmail(PMO_LEAD, `No decision needed: ${title}`);
     expect(notice.body.text).toContain('The submitter withdrew the proposal.');
     await env.waitForStatus(id, 'WITHDRAWN');

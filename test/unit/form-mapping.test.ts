@@ -36,6 +36,30 @@ describe('intake form mapping', () => {
     expect(errors.strategicAlignment).toMatch(/from 1 to 5/);
   });
 
+  it.each([
+    ['120.000,00', 'EUR', 120000],
+    ['120 000,50', 'EUR', 120000.5],
+    ['120,000.50', 'USD', 120000.5],
+    ['120000', 'JPY', 120000],
+  ])('reads the amount %j in %s as %d', (amount, currency, expected) => {
+    const input = formToInput({ amount, currency }) as { estimatedCost: { amount: unknown } };
+
+    expect(input.estimatedCost.amount).toBe(expected);
+  });
+
+  it.each([
+    ['120.000', 'EUR', '“120.000” could mean 120 or 120000. Write 120000 or 120000.00 (no thousands separators), or 120.000,00'],
+    ['1e6', 'EUR', 'Leave out the exponent'],
+    ['1,234', 'USD', '“1,234” could mean 1.234 or 1234'],
+  ])('refuses the amount %j in %s and says how to write it', (amount, currency, message) => {
+    const values = { amount, currency };
+    const parsed = ProposalInputSchema.safeParse(formToInput(values));
+
+    const errors = issuesByField(toFieldIssues(parsed.error!), values);
+
+    expect(errors.amount).toContain(message);
+  });
+
   it('ignores fields the form does not have', () => {
     expect(readForm({ title: 'x', status: 'APPROVED' })).toEqual({ title: 'x' });
   });

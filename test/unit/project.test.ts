@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { minorUnitDigits } from '#domain/money.ts';
 import {
   effectiveChange,
   formatBudget,
-  minorUnitDigits,
   projectFromProposal,
   projectIdFor,
   ProjectSchema,

@@ -64,3 +64,30 @@ describe('ProposalInputSchema', () => {
     expect(pathsOf({ ...validInput(), title: 'x'.repeat(151) })).toEqual(['title']);
   });
 });
+
+describe('the estimated cost of a proposal', () => {
+  const withCost = (amount: unknown, currency = 'EUR') => ProposalInputSchema.safeParse({ ...validInput(), estimatedCost: { amount, currency } });
+
+  it.each([
+    [5e-324, 'EUR'],
+    [1e-9, 'EUR'],
+    [0.30000000000000004, 'EUR'],
+    [120000.5, 'JPY'],
+    [10.1234, 'KWD'],
+  ])('refuses %s %s, naming the amount', (amount, currency) => {
+    const result = withCost(amount, currency);
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toContain('estimatedCost.amount');
+  });
+
+  it.each([
+    [120000, 'EUR'],
+    [120000.5, 'EUR'],
+    [0.01, 'EUR'],
+    [120000, 'JPY'],
+    [10.123, 'KWD'],
+  ])('accepts %s %s', (amount, currency) => {
+    expect(withCost(amount, currency).success).toBe(true);
+  });
+});

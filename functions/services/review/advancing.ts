@@ -79,6 +79,7 @@ async function startReview(ref: SubjectRef, registration: SubjectRegistration, s
     levels: levels.map((level) => ({ level: level.level, name: level.name, quorum: level.quorum })),
     currentLevel: levels[0]!.level,
     startedAt: now.toISOString(),
+    state: 'open',
   });
   const answer = await registration.onProgress(subject, plan, now);
   if (answer === 'withdrawn') return { done: true, level: 0, decision: { decision: 'withdrawn' } };

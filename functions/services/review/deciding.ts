@@ -1,8 +1,10 @@
 import { linkStateOf, resultOf, statusForDecision, type Approval, type ApprovalDecision, type DecisionInput, type EarlierDecision, type LinkState } from '#domain/approval.ts';
 import { reviewAudit } from '#domain/audit.ts';
 import { approvalIdFor, linkSecretMatches } from '#domain/link-secret.ts';
+import type { SubjectRef } from '#domain/subject.ts';
 import { approvalRepository, type StoredApproval } from '#adapters/approval-repository.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
+import { reviewRepository } from '#adapters/review-repository.ts';
 import { resumeOrLeaveToSweeper } from './delivery.ts';
 import { earlierDecisions } from './history.ts';
 import { registrationOf, type ReviewSubject } from './subject-registry.ts';
@@ -39,6 +41,9 @@ export async function viewApproval(approvalId: string, secret: string | undefine
   return { kind: state.kind, state, approval, subject, earlier };
 }
 
+/** An approval link that found its approval and subject. */
+type FoundView = Exclude<ApprovalView, { kind: 'not-found' } | { kind: 'forbidden' }>;
+
 /** What happened to a decision posted from an approval page. */
 export type DecisionResult =
   | ApprovalView
@@ -52,6 +57,60 @@ export type DecisionResult =
 export async function decide(approvalId: string, secret: string | undefined, input: DecisionInput, now: Date): Promise<DecisionResult> {
   const view = await viewApproval(approvalId, secret, now);
   if (view.kind !== 'open') return view;
+  // The review is held while the decision is written, so a withdrawal either comes first (and the
+  // decision is refused) or after (and knows whether the decision ended the review).
+  const { subject, executionName } = view.approval;
+  const hold = await holdReview(subject, executionName, approvalId);
+  if (hold !== 'held' && hold !== 'missing') return closedView(view, hold);
+  let settled = false;
+  try {
+    const result = await recordDecision(view, secret, input, now);
+    settled = result.kind === 'recorded' && (await settlesReview(result.approval, input.decision));
+    return result;
+  } finally {
+    if (hold === 'held') await reviewRepository.release(subject, executionName, approvalId, settled);
+  }
+}
+
+/** How long a decision may hold its review; writing it takes milliseconds. */
+const HOLD_LEASE_MS = 10_000;
+const HOLD_ATTEMPTS = 40;
+const HOLD_RETRY_MS = 50;
+
+/** Holds the review for a decision, waiting briefly for another decision or a withdrawal to finish. */
+async function holdReview(subject: SubjectRef, executionName: string, holder: string): Promise<'held' | 'missing' | 'decided' | 'withdrawn'> {
+  for (let attempt = 0; attempt < HOLD_ATTEMPTS; attempt += 1) {
+    // Leases are about real concurrency, so they run on the real clock, not the request's.
+    const hold = await reviewRepository.hold(subject, executionName, holder, new Date(), HOLD_LEASE_MS);
+    if (hold === 'held' || hold === 'missing') return hold;
+    if (typeof hold === 'object') return hold.closed;
+    await new Promise((resolve) => setTimeout(resolve, HOLD_RETRY_MS));
+  }
+  throw new Error(`The review of ${subject.type} ${subject.id} stayed held; try again`);
+}
+
+/** The page a decision gets when its review closed first: withdrawn, or settled by another decision. */
+function closedView(view: FoundView, closed: 'decided' | 'withdrawn'): ApprovalView {
+  const state: LinkState = closed === 'withdrawn' ? { kind: 'withdrawn' } : { kind: 'superseded' };
+  return { ...view, kind: state.kind, state, earlier: [] };
+}
+
+/** Whether an approval's decision ends its whole review: a rejection, or the last approval of the last level. */
+async function settlesReview(decided: Approval, decision: DecisionInput['decision']): Promise<boolean> {
+  if (decision === 'reject') return true;
+  if (decided.level < decided.levelCount) return false;
+  if (decided.quorum === 'any') return true;
+  for (let slot = 0; slot < decided.slotCount; slot += 1) {
+    if (slot === decided.slot) continue;
+    const sibling = await approvalRepository.get(approvalIdFor(decided.executionName, decided.level, slot));
+    if (sibling?.status !== 'APPROVED') return false;
+  }
+  return true;
+}
+
+/** Writes the decision (the first write wins), closes moot siblings and resumes the workflow. */
+async function recordDecision(view: FoundView, secret: string | undefined, input: DecisionInput, now: Date): Promise<DecisionResult> {
+  const approvalId = view.approval.id;
   const hash = matchingHash(view.approval, secret)!;
   const update = await approvalRepository.update(approvalId, (current) =>
     linkStateOf(current, hash, now).kind === 'open'

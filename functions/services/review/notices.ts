@@ -8,14 +8,15 @@ import { registrationOf } from './subject-registry.ts';
  * Tells the approver of a closed approval that their decision is no longer needed (the subject was
  * withdrawn, or its review stopped), once, and only if they were asked by email in the first place.
  */
-export async function tellApproverClosed(approval: Approval, reason: 'withdrawn' | 'cancelled', now: Date): Promise<void> {
-  if (!approval.notifiedAt) return;
+export async function tellApproverClosed(approval: Approval, reason: 'withdrawn' | 'cancelled', now: Date): Promise<boolean> {
+  if (!approval.notifiedAt) return false;
   const subject = await registrationOf(approval.subject.type).load(approval.subject.id);
-  if (!subject) return;
+  if (!subject) return false;
   await sendEmailOnce(
     `approval-closed#${approval.id}#${approval.formerAssignees.length}`,
     approval.approver,
     approvalClosedEmail({ subject: subject.view, approval, reason, subjectUrl: pageUrl(subject.view.pagePath) }),
     now,
   );
+  return true;
 }

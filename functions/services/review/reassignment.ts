@@ -54,17 +54,19 @@ export async function escalationTarget(spec: ApproverSpec, current: PersonRef, s
   return candidates[0] ? assigneeFor(candidates[0], now, submitter) : undefined;
 }
 
-/** Withdraws every pending approval of a subject, tells their workflow, and tells each approver who was asked. */
+/**
+ * Withdraws every pending approval of a subject, tells their workflow, and tells each approver who
+ * was asked. Returns how many approvers were told.
+ */
 export async function withdrawApprovals(subject: SubjectRef, now: Date): Promise<number> {
-  let withdrawn = 0;
+  let told = 0;
   for (const approval of await approvalRepository.listForSubject(subject)) {
     const update = await approvalRepository.update(approval.id, (current) =>
       current.status === 'PENDING' ? { ...current, status: 'WITHDRAWN', decidedAt: now.toISOString(), awaitingDelivery: true } : undefined,
     );
     if (!update?.after) continue;
-    withdrawn += 1;
     await resumeOrLeaveToSweeper(update.after);
-    await tellApproverClosed(update.after, 'withdrawn', now);
+    if (await tellApproverClosed(update.after, 'withdrawn', now)) told += 1;
   }
-  return withdrawn;
+  return told;
 }

@@ -55,6 +55,12 @@ export interface SubjectRegistration {
    * the current execution, after its open approvals were closed.
    */
   onStopped(subject: ReviewSubject, stop: { readonly executionName: string; readonly status: StoppedStatus; readonly cause?: string }, now: Date): Promise<void>;
+  /**
+   * Starts the workflow of every subject saved but left without a running review since before
+   * `olderThan` (a crash between saving and starting). Starting is idempotent by execution name.
+   * Returns how many it started.
+   */
+  repairUnstarted?(olderThan: Date, now: Date): Promise<number>;
 }
 
 /** How a workflow can end without recording an outcome. */
@@ -77,6 +83,11 @@ export function registrationOf(type: string): SubjectRegistration {
   const registration = registrations.get(type);
   if (!registration) throw new PermanentError(`No process registers subjects of type "${type}"`);
   return registration;
+}
+
+/** Every registered subject type. */
+export function allRegistrations(): SubjectRegistration[] {
+  return [...registrations.values()];
 }
 
 /** The registration for a URL collection (`proposals`), if any. */

@@ -1,6 +1,7 @@
 import type { Approval, EarlierDecision, LinkState } from '#domain/approval.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { SubjectView } from '#domain/subject.ts';
+import { environment } from '#adapters/environment.ts';
 import { Layout, MessagePage } from './layout.tsx';
 import { EarlierDecisions, SubjectDetails, SubjectFacts } from './subject-parts.tsx';
 
@@ -25,7 +26,7 @@ export function ApprovalPage(props: {
       <h1>Decide on “{subject.title}”</h1>
       <p>
         {approval.approver.name}, your decision is requested for level {approval.level} of {approval.levelCount}: {approval.levelName}. Please decide by{' '}
-        {formatDateTime(approval.dueAt)}.
+        {formatDateTime(approval.dueAt, environment.orgTimeZone)}.
       </p>
       {approval.onBehalfOf ? (
         <p class="notice">You decide on behalf of {approval.onBehalfOf.name}, who is out of office. The audit trail records both names.</p>
@@ -107,7 +108,7 @@ export function AlreadyDecidedPage(props: { approval: Approval; subject: Subject
     <MessagePage title="Already decided">
       <p>
         “{props.subject.title}” was already {verb} by {approval.decidedBy?.name ?? approval.approver.name} on{' '}
-        {formatDateTime(approval.decidedAt ?? approval.requestedAt)}. Nothing was changed.
+        {formatDateTime(approval.decidedAt ?? approval.requestedAt, environment.orgTimeZone)}. Nothing was changed.
       </p>
       <p>
         <a href={props.subject.pagePath}>See the {props.subject.noun}</a>
@@ -122,7 +123,7 @@ export function ReassignedPage(props: { subject: SubjectView; state: Extract<Lin
   return (
     <MessagePage title="This approval was reassigned">
       <p>
-        The decision on “{props.subject.title}” was reassigned to {props.state.to.name} on {formatDateTime(props.state.at)}, {why}. This link no
+        The decision on “{props.subject.title}” was reassigned to {props.state.to.name} on {formatDateTime(props.state.at, environment.orgTimeZone)}, {why}. This link no
         longer decides anything.
       </p>
     </MessagePage>
@@ -170,7 +171,7 @@ export function ApprovalExpiredPage(props: { approval: Approval; subject: Subjec
   return (
     <MessagePage title="This approval has expired">
       <p>
-        The deadline for deciding on “{props.subject.title}” was {formatDateTime(props.approval.dueAt)}. The PMO has been told and will follow up.
+        The deadline for deciding on “{props.subject.title}” was {formatDateTime(props.approval.dueAt, environment.orgTimeZone)}. The PMO has been told and will follow up.
       </p>
     </MessagePage>
   );

@@ -1,6 +1,6 @@
 import { CRITERION_LABELS } from '#domain/scoring.ts';
 import type { CriterionName } from '#domain/proposal.ts';
-import { FORM_FIELDS, type FormField, type FormValues } from '../form-mapping.ts';
+import type { FormField, FormValues } from '../form-mapping.ts';
 import { Layout } from './layout.tsx';
 
 const LABELS: Record<FormField, string> = {
@@ -17,6 +17,34 @@ const LABELS: Record<FormField, string> = {
   businessValue: 'Business value',
   risk: 'Risk',
   urgency: 'Urgency',
+};
+
+/**
+ * The fields in the order the form shows them, which is the order the error summary lists them in.
+ * Keep it in step with the markup below.
+ */
+const FIELD_ORDER: readonly FormField[] = [
+  'title',
+  'description',
+  'department',
+  'amount',
+  'currency',
+  'startDate',
+  'endDate',
+  'submitterName',
+  'submitterEmail',
+  ...(Object.keys(CRITERION_LABELS) as CriterionName[]),
+];
+
+/** What a field needs, said before anything is typed rather than only in an error afterwards. */
+const HINTS: Partial<Record<FormField, string>> = {
+  title: 'At least 3 characters, at most 150.',
+  description: 'What the project delivers, why now, and what happens if it is not done. At least 20 characters.',
+  department: 'At least 2 characters, such as Operations.',
+  amount: 'In the currency you choose: digits, such as 120000 or 120000.50. With thousands separators, also write the decimals: 120.000,00 or 120,000.00.',
+  // Browsers with a date picker show the date their own way and send YYYY-MM-DD; the others show a text box.
+  startDate: 'Pick it from the calendar, or type it as YYYY-MM-DD (such as 2027-01-04) where the box is plain text.',
+  endDate: 'Not before the start date. Pick it from the calendar, or type it as YYYY-MM-DD.',
 };
 
 const CRITERIA_HINTS: Record<CriterionName, string> = {
@@ -40,25 +68,36 @@ function FieldError(props: { field: FormField; errors: Partial<Record<FormField,
   ) : null;
 }
 
+function hintId(field: FormField) {
+  return `${field}-hint`;
+}
+
+/** The ids of what describes a field: its hint, then its error when it has one. */
+function describedBy(field: FormField, errors: Partial<Record<FormField, string>>, hasHint: boolean): string | undefined {
+  return [hasHint ? hintId(field) : '', errors[field] ? errorId(field) : ''].filter(Boolean).join(' ') || undefined;
+}
+
+function Hint(props: { field: FormField; text: string | undefined }) {
+  return props.text ? (
+    <p class="hint" id={hintId(props.field)}>
+      {props.text}
+    </p>
+  ) : null;
+}
+
 function TextField(props: {
   field: FormField;
   type?: string;
-  hint?: string;
   values: FormValues;
   errors: Partial<Record<FormField, string>>;
   autocomplete?: string;
   extra?: Record<string, string | number | boolean>;
 }) {
   const { field, values, errors } = props;
-  const describedBy = [props.hint ? `${field}-hint` : '', errors[field] ? errorId(field) : ''].filter(Boolean).join(' ');
   return (
     <div class={`field${errors[field] ? ' has-error' : ''}`}>
       <label for={field}>{LABELS[field]}</label>
-      {props.hint ? (
-        <p class="hint" id={`${field}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
+      <Hint field={field} text={HINTS[field]} />
       <FieldError field={field} errors={errors} />
       <input
         id={field}
@@ -67,7 +106,7 @@ function TextField(props: {
         value={values[field] ?? ''}
         required
         aria-invalid={errors[field] ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy(field, errors, HINTS[field] !== undefined)}
         autocomplete={props.autocomplete}
         {...props.extra}
       />
@@ -78,16 +117,23 @@ function TextField(props: {
 function RatingField(props: { field: CriterionName; values: FormValues; errors: Partial<Record<FormField, string>> }) {
   const { field, values, errors } = props;
   return (
-    <fieldset class={`field${errors[field] ? ' has-error' : ''}`} aria-describedby={`${field}-hint`}>
+    <fieldset class={`field${errors[field] ? ' has-error' : ''}`} aria-describedby={describedBy(field, errors, true)}>
       <legend>{LABELS[field]}</legend>
-      <p class="hint" id={`${field}-hint`}>
-        {CRITERIA_HINTS[field]}
-      </p>
+      <Hint field={field} text={CRITERIA_HINTS[field]} />
       <FieldError field={field} errors={errors} />
       <div class="ratings">
         {[1, 2, 3, 4, 5].map((rating) => (
           <label>
-            <input type="radio" name={field} value={String(rating)} checked={values[field] === String(rating)} required />
+            {/* The first choice carries the field's id: the error summary links to it. */}
+            <input
+              type="radio"
+              id={rating === 1 ? field : undefined}
+              name={field}
+              value={String(rating)}
+              checked={values[field] === String(rating)}
+              required
+              aria-invalid={errors[field] ? 'true' : undefined}
+            />
             {rating}
           </label>
         ))}
@@ -129,13 +175,15 @@ export function IntakeFormPage(props: {
   currencies: readonly string[];
 }) {
   const { values, errors, mode } = props;
-  const errorFields = (Object.keys(FORM_FIELDS) as FormField[]).filter((field) => errors[field]);
+  const errorFields = FIELD_ORDER.filter((field) => errors[field]);
   return (
     <Layout title={errorFields.length > 0 ? `Error: ${mode.heading}` : mode.heading}>
       <h1>{mode.heading}</h1>
       <p>{mode.introduction}</p>
       {errorFields.length > 0 ? (
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+        // Focused when the page loads (autofocus: the CSP allows no script), so keyboard and screen
+        // reader users start at the list of what to correct.
+        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} autofocus>
           <h2 id="error-summary-title">Please correct {errorFields.length === 1 ? 'this field' : `these ${errorFields.length} fields`}</h2>
           <ul>
             {errorFields.map((field) => (
@@ -157,9 +205,7 @@ export function IntakeFormPage(props: {
           <TextField field="title" values={values} errors={errors} extra={{ maxlength: 150 }} />
           <div class={`field${errors.description ? ' has-error' : ''}`}>
             <label for="description">{LABELS.description}</label>
-            <p class="hint" id="description-hint">
-              What the project delivers, why now, and what happens if it is not done.
-            </p>
+            <Hint field="description" text={HINTS.description} />
             <FieldError field="description" errors={errors} />
             <textarea
               id="description"
@@ -167,18 +213,18 @@ export function IntakeFormPage(props: {
               required
               maxlength={5000}
               aria-invalid={errors.description ? 'true' : undefined}
-              aria-describedby={['description-hint', errors.description ? errorId('description') : ''].filter(Boolean).join(' ')}
+              aria-describedby={describedBy('description', errors, true)}
             >
               {values.description ?? ''}
             </textarea>
           </div>
           <TextField field="department" values={values} errors={errors} autocomplete="organization-title" />
           <div class="row">
-            <TextField field="amount" type="text" hint="In the currency you choose, e.g. 120000" values={values} errors={errors} extra={{ inputmode: 'decimal' }} />
+            <TextField field="amount" type="text" values={values} errors={errors} extra={{ inputmode: 'decimal' }} />
             <div class={`field${errors.currency ? ' has-error' : ''}`}>
               <label for="currency">{LABELS.currency}</label>
               <FieldError field="currency" errors={errors} />
-              <select id="currency" name="currency" aria-invalid={errors.currency ? 'true' : undefined}>
+              <select id="currency" name="currency" aria-invalid={errors.currency ? 'true' : undefined} aria-describedby={describedBy('currency', errors, false)}>
                 {props.currencies.map((code) => (
                   <option value={code} selected={(values.currency ?? 'EUR') === code}>
                     {code}

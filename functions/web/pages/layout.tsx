@@ -1,27 +1,36 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 
-/** The frame of every page: accessible landmarks, the stylesheet, no scripts. */
-export function Layout(props: { title: string; children: Child }) {
+/**
+ * The frame of every page: the doctype (without it browsers render in quirks mode), accessible
+ * landmarks, the stylesheet, no scripts.
+ */
+export function Layout(props: { title: string; children: Child; /** Room for a wide table (the portfolio list). */ wide?: boolean }) {
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · PMO Pipeline`}</title>
-        <link rel="stylesheet" href="/assets/styles.css" />
-      </head>
-      <body>
-        <header class="site">
-          <a class="brand" href="/">
-            PMO Pipeline
-          </a>
-          <nav aria-label="Main">
-            <a href="/proposals/new">Submit a proposal</a> · <a href="/proposals">Proposals</a> · <a href="/projects">Projects</a> · <a href="/delegation">Out of office</a>
-          </nav>
-        </header>
-        <main id="main">{props.children}</main>
-      </body>
-    </html>
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${props.title} · PMO Pipeline`}</title>
+          <link rel="stylesheet" href="/assets/styles.css" />
+        </head>
+        <body>
+          <header class="site">
+            <a class="brand" href="/">
+              PMO Pipeline
+            </a>
+            <nav aria-label="Main">
+              <a href="/proposals/new">Submit a proposal</a> · <a href="/proposals">Proposals</a> · <a href="/projects">Projects</a> · <a href="/delegation">Out of office</a>
+            </nav>
+          </header>
+          <main id="main" class={props.wide ? 'wide' : undefined}>
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
   );
 }
 

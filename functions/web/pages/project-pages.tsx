@@ -1,5 +1,6 @@
 import { formatDate, formatDateTime } from '#domain/format.ts';
 import { formatBudget, PROJECT_STATUS_LABELS, PROJECT_STATUSES, type Project, type ProjectStatus } from '#domain/project.ts';
+import { environment } from '#adapters/environment.ts';
 import { Layout, MessagePage } from './layout.tsx';
 
 /** The fields of the form that changes a project. */
@@ -204,9 +205,9 @@ export function ProjectPage(props: { project: Project; saved?: boolean } & Proje
           {formatDate(project.plannedStart)} to {formatDate(project.plannedEnd)}
         </dd>
         <dt>Created</dt>
-        <dd>{formatDateTime(project.createdAt)}</dd>
+        <dd>{formatDateTime(project.createdAt, environment.orgTimeZone)}</dd>
         <dt>Last changed</dt>
-        <dd>{formatDateTime(project.updatedAt)}</dd>
+        <dd>{formatDateTime(project.updatedAt, environment.orgTimeZone)}</dd>
       </dl>
       <p>
         <a href={`/proposals/${encodeURIComponent(project.proposalId)}`}>The approved proposal</a> (its description, score and approvals)

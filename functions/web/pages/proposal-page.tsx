@@ -1,6 +1,7 @@
 import type { AuditEvent } from '#domain/audit.ts';
-import { formatDateTime } from '#domain/format.ts';
+import { formatDateTime, formatMoney } from '#domain/format.ts';
 import type { Proposal } from '#domain/proposal.ts';
+import { environment } from '#adapters/environment.ts';
 import type { ApprovalSummary } from '../proposal-view.ts';
 import { Layout } from './layout.tsx';
 import { ProposalDetails, StatusBadge } from './proposal-parts.tsx';
@@ -23,7 +24,11 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
     <Layout title={proposal.title}>
       {props.justSubmitted ? (
         <div class="notice ok" role="status">
-          Thank you. Your proposal was submitted; you will get an email when it is decided.
+          <p>Thank you. Your proposal was submitted; you will get an email when it is decided.</p>
+          {/* Said in full, so that a misread amount is caught now rather than by Finance. */}
+          <p>
+            Estimated cost stored: <strong>{formatMoney(proposal.estimatedCost)}</strong>
+          </p>
         </div>
       ) : null}
       <h1>{proposal.title}</h1>
@@ -50,44 +55,50 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
       {approvals.length === 0 ? (
         <p class="muted">No approval requested yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Level</th>
-              <th scope="col">Approver</th>
-              <th scope="col">Status</th>
-              <th scope="col">Decided</th>
-              <th scope="col">Comment</th>
-            </tr>
-          </thead>
-          <tbody>
-            {approvals.map((approval) => (
+        // A named, focusable region, so that keyboard users can scroll it on a narrow screen.
+        <section class="table-scroll" aria-labelledby="approvals-caption" tabindex={0}>
+          <table>
+            <caption id="approvals-caption" class="visually-hidden">
+              Approvals, in the order they were asked
+            </caption>
+            <thead>
               <tr>
-                <td>
-                  {approval.level}: {approval.levelName}
-                </td>
-                <td>
-                  {approval.approver.name}
-                  {approval.onBehalfOf ? ` (for ${approval.onBehalfOf.name})` : ''}
-                  {approval.reassignedFrom.length > 0 ? (
-                    <span class="muted"> — reassigned from {approval.reassignedFrom.map((former) => former.name).join(', ')}</span>
-                  ) : null}
-                </td>
-                <td>
-                  <StatusBadge status={approval.status} />
-                </td>
-                <td>{approval.decidedAt ? formatDateTime(approval.decidedAt) : approval.status === 'PENDING' ? `due ${formatDateTime(approval.dueAt)}` : ''}</td>
-                <td class="description">{approval.comment ?? ''}</td>
+                <th scope="col">Level</th>
+                <th scope="col">Approver</th>
+                <th scope="col">Status</th>
+                <th scope="col">Decided</th>
+                <th scope="col">Comment</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {approvals.map((approval) => (
+                <tr>
+                  <td>
+                    {approval.level}: {approval.levelName}
+                  </td>
+                  <td>
+                    {approval.approver.name}
+                    {approval.onBehalfOf ? ` (for ${approval.onBehalfOf.name})` : ''}
+                    {approval.reassignedFrom.length > 0 ? (
+                      <span class="muted"> — reassigned from {approval.reassignedFrom.map((former) => former.name).join(', ')}</span>
+                    ) : null}
+                  </td>
+                  <td>
+                    <StatusBadge status={approval.status} />
+                  </td>
+                  <td>{approval.decidedAt ? formatDateTime(approval.decidedAt, environment.orgTimeZone) : approval.status === 'PENDING' ? `due ${formatDateTime(approval.dueAt, environment.orgTimeZone)}` : ''}</td>
+                  <td class="description">{approval.comment ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
       <h2>History</h2>
       <ol class="timeline">
         {history.map((event) => (
           <li>
-            <time datetime={event.at}>{formatDateTime(event.at)}</time> — {event.summary}
+            <time datetime={event.at}>{formatDateTime(event.at, environment.orgTimeZone)}</time> — {event.summary}
           </li>
         ))}
       </ol>

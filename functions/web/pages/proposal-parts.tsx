@@ -1,6 +1,7 @@
 import { formatDate, formatDateTime, formatMoney } from '#domain/format.ts';
 import type { Proposal, ProposalScore } from '#domain/proposal.ts';
 import { CRITERION_LABELS } from '#domain/scoring.ts';
+import { environment } from '#adapters/environment.ts';
 
 const STATUS_LABELS: Record<string, string> = {
   SUBMITTED: 'Submitted',
@@ -12,11 +13,17 @@ const STATUS_LABELS: Record<string, string> = {
   FAILED: 'Failed',
   PENDING: 'Pending',
   SUPERSEDED: 'Not needed',
+  CANCELLED: 'Cancelled',
 };
+
+/** A proposal's or an approval's status in words: "In review", not `IN_REVIEW`. */
+export function statusLabel(status: string): string {
+  return STATUS_LABELS[status] ?? status;
+}
 
 /** A status as a labelled badge. */
 export function StatusBadge(props: { status: string }) {
-  return <span class={`status ${props.status}`}>{STATUS_LABELS[props.status] ?? props.status}</span>;
+  return <span class={`status ${props.status}`}>{statusLabel(props.status)}</span>;
 }
 
 /** The facts of a proposal. */
@@ -37,7 +44,7 @@ export function ProposalFacts(props: { proposal: Proposal }) {
         {formatDate(proposal.startDate)} to {formatDate(proposal.endDate)}
       </dd>
       <dt>Submitted</dt>
-      <dd>{formatDateTime(proposal.submittedAt)}</dd>
+      <dd>{formatDateTime(proposal.submittedAt, environment.orgTimeZone)}</dd>
     </dl>
   );
 }

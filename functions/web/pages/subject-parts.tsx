@@ -1,6 +1,7 @@
 import type { EarlierDecision } from '#domain/approval.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { SubjectTable, SubjectView } from '#domain/subject.ts';
+import { environment } from '#adapters/environment.ts';
 
 /** The short summary of any subject under review: its facts, first on every approval page. */
 export function SubjectFacts(props: { view: SubjectView }) {
@@ -67,7 +68,7 @@ export function EarlierDecisions(props: { decisions: readonly EarlierDecision[] 
           <li>
             Level {decision.level} ({decision.levelName}): <strong>{decision.decision === 'approve' ? 'approved' : 'rejected'}</strong> by{' '}
             {decision.approver.name}
-            {decision.onBehalfOf ? ` on behalf of ${decision.onBehalfOf.name}` : ''} on {formatDateTime(decision.decidedAt)}
+            {decision.onBehalfOf ? ` on behalf of ${decision.onBehalfOf.name}` : ''} on {formatDateTime(decision.decidedAt, environment.orgTimeZone)}
             {decision.comment ? <blockquote>{decision.comment}</blockquote> : null}
           </li>
         ))}

@@ -26,10 +26,18 @@ export function WithdrawPage(props: { proposal: Proposal; secret: string }) {
 }
 
 /** After a withdrawal. */
-export function WithdrawnPage(props: { proposal: Proposal }) {
+export function WithdrawnPage(props: { proposal: Proposal; approversTold?: number }) {
+  const told =
+    props.approversTold === undefined
+      ? ''
+      : props.approversTold === 0
+        ? ' No approver had been asked yet.'
+        : ` ${props.approversTold === 1 ? 'Its approver was' : `Its ${props.approversTold} approvers were`} told by email that there is nothing to decide.`;
   return (
     <MessagePage title="Proposal withdrawn" tone="ok">
-      <p>“{props.proposal.title}” was withdrawn. Its approvers were told there is nothing to decide.</p>
+      <p>
+        “{props.proposal.title}” was withdrawn.{told}
+      </p>
       <p>
         <a href={`/proposals/${encodeURIComponent(props.proposal.id)}`}>See the proposal</a>
       </p>

@@ -14,7 +14,7 @@ import { noStore } from './responses.tsx';
 /** The request form at /delegation: the address to send a link to. */
 const LinkRequestForm = checkedFields(
   (received) => ({ email: formText(received).email }),
-  z.email(),
+  z.email().max(254),
   (fields) => fields.email?.trim().toLowerCase(),
 );
 

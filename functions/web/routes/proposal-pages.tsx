@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { submitProposal } from '#services/intake-service.ts';
-import { listProposals, newestProposals, proposalWithReview, supportedProposalCurrencies } from '#services/proposal-queries.ts';
+import { newestPortfolio, portfolioPage, proposalWithReview, supportedProposalCurrencies } from '#services/proposal-queries.ts';
 import type { RouteOptions } from '../app.tsx';
 import { issuesByField } from '../form-mapping.ts';
 import { IntakeFormPage, newProposalMode } from '../pages/intake-form.tsx';
@@ -24,8 +24,8 @@ export function proposalPages({ now }: RouteOptions) {
   const intakeForm = proposalForm(currencies);
 
   routes.get('/', async (c) => {
-    const page = await newestProposals(10);
-    return c.html(<ProposalListPage proposals={page.items} {...(page.nextCursor ? { nextCursor: page.nextCursor } : {})} />);
+    const page = await newestPortfolio(10);
+    return c.html(<ProposalListPage entries={page.items} now={now()} {...(page.nextCursor ? { nextCursor: page.nextCursor } : {})} />);
   });
 
   routes.get('/proposals/new', (c) => c.html(<IntakeFormPage values={{}} errors={{}} mode={newProposalMode(randomUUID())} currencies={currencies} />));
@@ -33,7 +33,7 @@ export function proposalPages({ now }: RouteOptions) {
   routes.post(
     '/proposals',
     validatedFields('form', intakeForm, (c, issues, { values }) =>
-      c.html(<IntakeFormPage values={values} errors={issuesByField(issues)} mode={newProposalMode(formIdempotencyKey(values))} currencies={currencies} />, 400),
+      c.html(<IntakeFormPage values={values} errors={issuesByField(issues, values)} mode={newProposalMode(formIdempotencyKey(values))} currencies={currencies} />, 400),
     ),
     async (c) => {
       const { fields, input } = c.req.valid('form');
@@ -50,11 +50,12 @@ export function proposalPages({ now }: RouteOptions) {
     validated('query', ListQuerySchema, (c) => c.redirect('/proposals', 303)),
     async (c) => {
       const query = c.req.valid('query');
-      const listing = await listProposals(query);
+      const listing = await portfolioPage(query);
       if (listing.kind === 'invalid-cursor') return c.redirect('/proposals', 303);
       return c.html(
         <ProposalListPage
-          proposals={listing.items}
+          entries={listing.items}
+          now={now()}
           {...(query.status ? { status: query.status } : {})}
           {...(listing.nextCursor ? { nextCursor: listing.nextCursor } : {})}
         />,

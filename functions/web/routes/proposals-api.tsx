@@ -28,7 +28,9 @@ export function proposalsApi({ now }: RouteOptions) {
     jsonBody((c) => c.json({ error: 'MalformedJson', message: 'The body is not valid JSON' }, 400), { objectOnly: false }),
     validated('json', proposalBodySchema, validationProblem),
     async (c) => {
-      const result = await submitProposal(c.req.valid('json'), c.req.valid('header')['Idempotency-Key'], now());
+      const key = c.req.valid('header')['Idempotency-Key'];
+      // The API's keys live in their own space: a client's key can never replay a form submission.
+      const result = await submitProposal(c.req.valid('json'), key === undefined ? undefined : `api:${key}`, now());
       if (result.kind === 'key-reused') {
         return c.json({ error: 'IdempotencyKeyReused', message: 'This Idempotency-Key was used with a different proposal' }, 422);
       }
@@ -63,7 +65,15 @@ export function proposalsApi({ now }: RouteOptions) {
         case 'forbidden':
           return c.json({ error: 'Forbidden', message: 'The key does not open this proposal' }, 403);
         case 'not-withdrawable':
-          return c.json({ error: 'Conflict', message: `The proposal is ${result.proposal.status} and can no longer be withdrawn` }, 409);
+          return c.json(
+            {
+              error: 'Conflict',
+              message: ['SUBMITTED', 'IN_REVIEW'].includes(result.proposal.status)
+                ? 'A decision has just ended the review: the proposal can no longer be withdrawn'
+                : `The proposal is ${result.proposal.status} and can no longer be withdrawn`,
+            },
+            409,
+          );
         case 'withdrawn':
           return c.json(publicProposal(result.proposal));
       }

@@ -87,7 +87,7 @@ export function submitterLinks({ now }: RouteOptions) {
         case 'not-withdrawable':
           return c.html(<NotPossiblePage proposal={result.proposal} what="withdrawn" />, 409);
         case 'withdrawn':
-          return c.html(<WithdrawnPage proposal={result.proposal} />);
+          return c.html(<WithdrawnPage proposal={result.proposal} approversTold={result.approversTold ?? 0} />);
       }
     },
   );
@@ -112,7 +112,7 @@ export function submitterLinks({ now }: RouteOptions) {
     validatedFields('form', reviseForm, async (c, issues, { values, key }) => {
       const access = await submitterAccess(pathParam(c, 'id'), key);
       if (access.kind !== 'ok') return invalidLink(c, access);
-      return c.html(<IntakeFormPage values={values} errors={issuesByField(issues)} mode={reviseMode(access.proposal, key!)} currencies={currencies} />, 400);
+      return c.html(<IntakeFormPage values={values} errors={issuesByField(issues, values)} mode={reviseMode(access.proposal, key!)} currencies={currencies} />, 400);
     }),
     async (c) => {
       const { fields, input } = c.req.valid('form');

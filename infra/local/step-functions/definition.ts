@@ -84,6 +84,37 @@ export function collectTaskStates(definition: Record<string, unknown>): Map<stri
   return tasks;
 }
 
+/** Where a Map state finds its items: its `InputPath` (null: `{}`) and `ItemsPath`. */
+export interface MapStateInfo {
+  readonly inputPath: string | null | undefined;
+  readonly itemsPath: string | undefined;
+}
+
+/** Every Map state of the definition (nested ones included), by name. */
+export function collectMapStates(definition: Record<string, unknown>): Map<string, MapStateInfo> {
+  const maps = new Map<string, MapStateInfo>();
+  forEachState(definition, (name, state) => {
+    if (state.Type !== 'Map') return;
+    maps.set(name, {
+      inputPath: state.InputPath === null ? null : typeof state.InputPath === 'string' ? state.InputPath : undefined,
+      itemsPath: typeof state.ItemsPath === 'string' ? state.ItemsPath : undefined,
+    });
+  });
+  return maps;
+}
+
+/**
+ * How many items a Map state iterates over for its raw input, as the interpreter finds them
+ * (InputPath, then ItemsPath); undefined when they are not an array or a path reads the context.
+ */
+export function mapItemCount(map: MapStateInfo, rawInput: unknown): number | undefined {
+  let input = rawInput;
+  if (map.inputPath === null) input = {};
+  else if (map.inputPath !== undefined) input = readPath(map.inputPath, input);
+  const items = map.itemsPath === undefined ? input : readPath(map.itemsPath, input);
+  return Array.isArray(items) ? items.length : undefined;
+}
+
 /**
  * A deep copy of the definition in which every `TimeoutSeconds` (of the machine and of its
  * states) is at most {@link MAX_TIMER_SECONDS}; `onClamp` hears about each one clamped.

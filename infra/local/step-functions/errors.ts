@@ -14,6 +14,8 @@ export type SfnErrorName =
   | 'TaskDoesNotExist'
   | 'TaskTimedOut'
   | 'InvalidArn'
+  | 'ResourceNotFound'
+  | 'TooManyTags'
   | 'InvalidExecutionInput'
   | 'InvalidOutput'
   | 'ValidationException'

@@ -1,7 +1,9 @@
 /**
- * A coarse execution history: the interpreter's event log mapped to Step Functions history event
- * types. State inputs and outputs are not kept (they may hold personal data and would make the
- * history unbounded); the execution's input and output are added from its record when served.
+ * The execution history: the interpreter's event log mapped to Step Functions history event types,
+ * with the state inputs and outputs and the task parameters and results that the service records
+ * (GetExecutionHistory serves them unless `includeExecutionData` is false, as on AWS). Each data
+ * field is capped, and a history that would outgrow one DynamoDB item sheds the data of its oldest
+ * events first (marked `truncated`, as AWS marks data it cut).
  */
 
 /** One event as stored: `timestamp` in epoch ms; `details` under the API's `<x>EventDetails` key. */
@@ -20,7 +22,7 @@ export type NewHistoryEvent = Omit<StoredHistoryEvent, 'id' | 'previousEventId'>
 export interface InterpreterEvent {
   readonly type: string;
   readonly timestamp: number;
-  readonly state?: { readonly name: string; readonly type: string };
+  readonly state?: { readonly name: string; readonly type: string; readonly input?: unknown; readonly output?: unknown };
   readonly parentState?: { readonly name: string; readonly type: string };
   readonly index?: number;
   readonly Error?: string;
@@ -29,7 +31,14 @@ export interface InterpreterEvent {
 
 /** Most events a history keeps (the first, ExecutionStarted, and then the latest). */
 export const MAX_HISTORY_EVENTS = 1000;
+/** Most characters of one input, output or parameters text kept in a stored event. */
+export const MAX_DATA_CHARS = 64 * 1024;
+/** What a stored history may weigh as JSON: under DynamoDB's 400 KB item, with room for the keys. */
+export const MAX_HISTORY_BYTES = 350 * 1024;
 const MAX_CAUSE_CHARS = 1000;
+
+/** The detail fields that carry execution data: left out when `includeExecutionData` is false. */
+export const DATA_FIELDS = ['input', 'inputDetails', 'output', 'outputDetails', 'parameters'] as const;
 
 const STATE_EVENT_PREFIX: Record<string, string> = {
   Task: 'Task',
@@ -50,6 +59,22 @@ function causeText(cause: unknown): string {
   return text.length > MAX_CAUSE_CHARS ? `${text.slice(0, MAX_CAUSE_CHARS)}…` : text;
 }
 
+/**
+ * A JSON value as a history event carries it: `{ input: "<json>", inputDetails: { truncated } }`
+ * under the given field name, cut at {@link MAX_DATA_CHARS}.
+ */
+export function dataField(field: 'input' | 'output', value: unknown): Record<string, unknown> {
+  const text = JSON.stringify(value ?? null);
+  const truncated = text.length > MAX_DATA_CHARS;
+  return { [field]: truncated ? text.slice(0, MAX_DATA_CHARS) : text, [`${field}Details`]: { truncated } };
+}
+
+/** A task's parameters as `TaskScheduled` carries them (a JSON text, without a details object). */
+export function parametersField(value: unknown): { parameters: string } {
+  const text = JSON.stringify(value ?? null);
+  return { parameters: text.length > MAX_DATA_CHARS ? text.slice(0, MAX_DATA_CHARS) : text };
+}
+
 /** The resource type and name of a task's history details, from its `Resource`. */
 export function taskResourceOf(resource: string | undefined): { resourceType: string; resource: string } {
   const service = /^arn:aws[a-z-]*:states:::([^:]+):(.+)$/.exec(resource ?? '');
@@ -58,9 +83,21 @@ export function taskResourceOf(resource: string | undefined): { resourceType: st
   return { resourceType: 'unknown', resource: resource ?? '' };
 }
 
+/** A task event (`TaskScheduled`, `TaskStarted`, `TaskSubmitted`, `TaskSucceeded`, `TaskFailed`) of a Task state's resource. */
+export function taskEvent(type: string, timestamp: number, resource: string | undefined, details: Record<string, unknown> = {}): NewHistoryEvent {
+  return {
+    timestamp,
+    type,
+    detailsKey: `${type[0]?.toLowerCase()}${type.slice(1)}EventDetails`,
+    details: { ...taskResourceOf(resource), ...details },
+  };
+}
+
 /**
  * The history event for an interpreter event, or undefined for events with no Step Functions
- * counterpart (retries, catches, parallel branches). `taskResource` names a Task state's resource.
+ * counterpart of their own (retries, catches, parallel branches). `taskResource` names a Task
+ * state's resource. The task events between a Task state's entry and exit, and a Map's or
+ * Parallel's start and success, are added by the runner, which knows what each task was given.
  */
 export function mapInterpreterEvent(
   event: InterpreterEvent,
@@ -91,7 +128,7 @@ export function mapInterpreterEvent(
         timestamp,
         type: `${prefix}StateEntered`,
         detailsKey: 'stateEnteredEventDetails',
-        details: { name: stateName },
+        details: { name: stateName, ...dataField('input', event.state?.input) },
       };
     case 'StateExited':
       if (!prefix || prefix === 'Fail') return undefined;
@@ -99,17 +136,15 @@ export function mapInterpreterEvent(
         timestamp,
         type: `${prefix}StateExited`,
         detailsKey: 'stateExitedEventDetails',
-        details: { name: stateName },
+        details: { name: stateName, ...dataField('output', event.state?.output) },
       };
     case 'StateFailed': {
       if (prefix === 'Task') {
         const timedOut = event.Error === 'States.Timeout';
-        return {
-          timestamp,
-          type: timedOut ? 'TaskTimedOut' : 'TaskFailed',
-          detailsKey: timedOut ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails',
-          details: { ...taskResourceOf(taskResource(stateName)), error: event.Error ?? '', cause: causeText(event.Cause) },
-        };
+        return taskEvent(timedOut ? 'TaskTimedOut' : 'TaskFailed', timestamp, taskResource(stateName), {
+          error: event.Error ?? '',
+          cause: causeText(event.Cause),
+        });
       }
       if (prefix === 'Map' || prefix === 'Parallel') return { timestamp, type: `${prefix}StateFailed` };
       return undefined;
@@ -123,6 +158,32 @@ export function mapInterpreterEvent(
     default:
       return undefined;
   }
+}
+
+/**
+ * The events with their data shed, oldest first (the execution's own input stays: it is served
+ * from the record), until the whole weighs at most `maxBytes` as JSON.
+ */
+export function fitHistory(events: readonly StoredHistoryEvent[], maxBytes = MAX_HISTORY_BYTES): StoredHistoryEvent[] {
+  const fitted = [...events];
+  let size = Buffer.byteLength(JSON.stringify(fitted), 'utf8');
+  for (let index = 0; index < fitted.length && size > maxBytes; index += 1) {
+    const event = fitted[index]!;
+    const details = event.details;
+    if (!details || !DATA_FIELDS.some((field) => typeof details[field] === 'string' && details[field] !== '')) continue;
+    const shed: Record<string, unknown> = { ...details };
+    for (const field of ['input', 'output'] as const) {
+      if (typeof shed[field] === 'string') {
+        shed[field] = '';
+        shed[`${field}Details`] = { truncated: true };
+      }
+    }
+    if (typeof shed.parameters === 'string') shed.parameters = '';
+    const before = Buffer.byteLength(JSON.stringify(event), 'utf8');
+    fitted[index] = { ...event, details: shed };
+    size -= before - Buffer.byteLength(JSON.stringify(fitted[index]), 'utf8');
+  }
+  return fitted;
 }
 
 /** A bounded, append-only list of history events with AWS-style ids. */

@@ -11,20 +11,38 @@ import {
   type RunOptions,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import { clampTimeouts, collectTaskStates, taskTimeoutMs, type TaskStateInfo } from './definition.ts';
+import {
+  clampTimeouts,
+  collectMapStates,
+  collectTaskStates,
+  mapItemCount,
+  taskTimeoutMs,
+  type MapStateInfo,
+  type TaskStateInfo,
+} from './definition.ts';
 import { SfnServiceError, uncatchableError } from './errors.ts';
 import { ExecutionStore, type ExecutionRecord, type ExecutionStatus } from './execution-store.ts';
 import {
+  DATA_FIELDS,
+  dataField,
+  fitHistory,
   HistoryLog,
   mapInterpreterEvent,
+  parametersField,
+  taskEvent,
   type InterpreterEvent,
+  type NewHistoryEvent,
   type StoredHistoryEvent,
 } from './history.ts';
 import { createSfnHttpServer, toEpochSeconds, type SfnBackend, type SfnRequest } from './sfn-protocol.ts';
+import { executionStatusChangeEvent, type ExecutionStatusChangeListener } from './status-change-event.ts';
+import { TaskJournal, type TaskRun } from './task-journal.ts';
 import { MAX_PAYLOAD_BYTES, TaskTokenRegistry } from './task-tokens.ts';
+import { validateDefinition } from './validate-definition.ts';
 
 export { ensureExecutionTable } from './execution-store.ts';
 export type { ExecutionRecord, ExecutionStatus } from './execution-store.ts';
+export type { ExecutionStatusChangeEvent, ExecutionStatusChangeListener } from './status-change-event.ts';
 
 /**
  * Calls a product Lambda handler in-process. `functionName` is the `FunctionName` (or function
@@ -48,7 +66,40 @@ export interface LocalStepFunctionsOptions {
   readonly accountId: string;
   readonly invoke: LocalLambdaInvoker;
   readonly logger?: LocalStepFunctionsLogger;
+  /**
+   * Hears every execution status change as the EventBridge event Step Functions sends (RUNNING on
+   * start, then SUCCEEDED, FAILED, TIMED_OUT or ABORTED), after the change is persisted. It is not
+   * awaited, as EventBridge delivers asynchronously; a throw or rejection is logged.
+   */
+  readonly onStatusChange?: ExecutionStatusChangeListener;
+  /**
+   * Names the subject an execution is about from its input (e.g. `proposal:7f1c…`), for the log
+   * lines; undefined when it names none.
+   */
+  readonly describeSubject?: (stateMachineArn: string, input: unknown) => string | undefined;
 }
+
+/** A state machine's logging configuration, as DescribeStateMachine reports it. */
+export interface StateMachineLoggingConfiguration {
+  readonly level: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+  readonly includeExecutionData: boolean;
+  /** Default: a log group named after the state machine (none when the level is OFF). */
+  readonly logGroupArn?: string;
+}
+
+/**
+ * How a state machine is registered, beyond its definition. The defaults are what the AWS stack
+ * deploys (infra/constructs/pmo-workflow.ts): logging level ALL without execution data, tracing on.
+ */
+export interface StateMachineSettings {
+  readonly logging?: StateMachineLoggingConfiguration;
+  readonly tracingEnabled?: boolean;
+  /** Tags, as TagResource sets them and ListTagsForResource reads them. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_LOGGING: StateMachineLoggingConfiguration = { level: 'ALL', includeExecutionData: false };
+const MAX_TAGS = 50;
 
 /** How an execution ended, as {@link LocalStepFunctions.waitForExecution} reports it. */
 export interface ExecutionOutcome {
@@ -67,7 +118,12 @@ interface RegisteredStateMachine {
   readonly definitionText: string;
   readonly machine: StateMachine;
   readonly tasks: ReadonlyMap<string, TaskStateInfo>;
+  readonly maps: ReadonlyMap<string, MapStateInfo>;
   readonly creationDate: number;
+  readonly updateDate: number;
+  readonly logging: StateMachineLoggingConfiguration;
+  readonly tracingEnabled: boolean;
+  readonly tags: Map<string, string>;
 }
 
 /**
@@ -83,6 +139,7 @@ interface LiveExecution {
   stop?: { readonly error?: string; readonly cause?: string; readonly stopDate: number };
   abort: () => void;
   readonly history: HistoryLog;
+  readonly journal: TaskJournal;
   eventsDone: Promise<void>;
   /** Settles with the final record once it is written; rejects if the execution is abandoned. */
   readonly finished: Promise<ExecutionRecord>;
@@ -245,11 +302,34 @@ export class LocalStepFunctions {
         return {};
       },
       StopExecution: (request) => this.stopExecution(request),
+      DescribeStateMachineForExecution: (request) => this.describeStateMachineForExecution(request),
+      ListTagsForResource: async (request) => ({
+        tags: [...this.taggable(request.resourceArn).tags].map(([key, value]) => ({ key, value })),
+      }),
+      TagResource: async (request) => {
+        const { tags } = this.taggable(request.resourceArn);
+        const added = request.tags.filter((tag) => !tags.has(tag.key)).length;
+        if (tags.size + added > MAX_TAGS) {
+          throw new SfnServiceError('TooManyTags', `Too many tags: a resource has at most ${MAX_TAGS}`);
+        }
+        for (const tag of request.tags) tags.set(tag.key, tag.value);
+        return {};
+      },
+      UntagResource: async (request) => {
+        const { tags } = this.taggable(request.resourceArn);
+        for (const key of request.tagKeys) tags.delete(key);
+        return {};
+      },
+      ValidateStateMachineDefinition: async (request) =>
+        ({ ...validateDefinition(request.definition, { maxResults: request.maxResults }) }) as Record<string, unknown>,
     };
   }
 
-  /** Registers (or replaces) a Standard state machine given as ASL JSON; returns its ARN. */
-  registerStateMachine(name: string, definition: Record<string, unknown>): string {
+  /**
+   * Registers (or replaces) a Standard state machine given as ASL JSON; returns its ARN. `settings`
+   * default to what the AWS stack deploys (see {@link StateMachineSettings}).
+   */
+  registerStateMachine(name: string, definition: Record<string, unknown>, settings: StateMachineSettings = {}): string {
     if (!NAME_PATTERN.test(name)) throw new Error(`Invalid state machine name "${name}"`);
     if (hasJsonata(definition)) {
       throw new Error(`State machine ${name}: JSONata is not supported by the local interpreter; use JSONPath`);
@@ -273,13 +353,19 @@ export class LocalStepFunctions {
       }
     }
     const machine = new StateMachine(runnable as unknown as StateMachineDefinition);
+    const now = Date.now();
     this.machines.set(arn, {
       arn,
       name,
       definitionText: JSON.stringify(definition),
       machine,
       tasks,
-      creationDate: this.machines.get(arn)?.creationDate ?? Date.now(),
+      maps: collectMapStates(runnable),
+      creationDate: this.machines.get(arn)?.creationDate ?? now,
+      updateDate: now,
+      logging: settings.logging ?? DEFAULT_LOGGING,
+      tracingEnabled: settings.tracingEnabled ?? true,
+      tags: new Map(Object.entries(settings.tags ?? {})),
     });
     return arn;
   }
@@ -297,7 +383,7 @@ export class LocalStepFunctions {
         const history = await this.store.loadHistory(machine.arn, record.name);
         this.launch(machine, record, history);
         resumed += 1;
-        this.logger.info('Resumed execution', { executionArn: record.executionArn });
+        this.logger.info(`Execution resumed: ${this.executionLabel(record)}`, this.logFields(record));
       }
     }
     return resumed;
@@ -401,6 +487,58 @@ export class LocalStepFunctions {
     };
   }
 
+  /** The state machine whose tags a tagging request names (only state machines are taggable here). */
+  private taggable(resourceArn: string): RegisteredStateMachine {
+    if (!STATE_MACHINE_ARN.test(resourceArn)) throw new SfnServiceError('InvalidArn', `Invalid Arn: '${resourceArn}'`);
+    const machine = this.machines.get(resourceArn);
+    if (!machine) throw new SfnServiceError('ResourceNotFound', `Resource not found: '${resourceArn}'`);
+    return machine;
+  }
+
+  /** An execution as log lines name it: `pmo-intake for proposal:7f1c… (execution 2b9e…)`. */
+  private executionLabel(record: ExecutionRecord): string {
+    const machineName = record.stateMachineArn.split(':').at(-1) ?? record.stateMachineArn;
+    const subject = this.subjectOf(record);
+    return `${machineName}${subject ? ` for ${subject}` : ''} (execution ${record.name})`;
+  }
+
+  private subjectOf(record: ExecutionRecord): string | undefined {
+    if (!this.options.describeSubject) return undefined;
+    try {
+      return this.options.describeSubject(record.stateMachineArn, JSON.parse(record.input));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The structured fields of an execution's log lines. */
+  private logFields(record: ExecutionRecord): Record<string, unknown> {
+    const subject = this.subjectOf(record);
+    return {
+      executionArn: record.executionArn,
+      stateMachine: record.stateMachineArn.split(':').at(-1),
+      ...(subject ? { subject } : {}),
+      status: record.status,
+      ...(record.error !== undefined ? { error: record.error } : {}),
+    };
+  }
+
+  /** Tells the listener that an execution reached its record's status; never throws. */
+  private emitStatusChange(record: ExecutionRecord): void {
+    const listener = this.options.onStatusChange;
+    if (!listener) return;
+    const failed = (error: unknown) =>
+      this.logger.error(`Execution status change ${record.status} could not be delivered: ${describeError(error)}`, {
+        executionArn: record.executionArn,
+      });
+    try {
+      const delivered = listener(executionStatusChangeEvent(record, { region: this.options.region, accountId: this.options.accountId }));
+      if (delivered instanceof Promise) delivered.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
   /** The execution's current record: the live one if it runs here, else the persisted one. */
   private async readRecord(executionArn: string): Promise<ExecutionRecord> {
     const { stateMachineArn, name } = this.parseExecutionArn(executionArn);
@@ -436,11 +574,47 @@ export class LocalStepFunctions {
       name: machine.name,
       status: 'ACTIVE',
       definition: machine.definitionText,
-      roleArn: `arn:aws:iam::${this.options.accountId}:role/local-step-functions`,
+      roleArn: this.roleArn(),
       type: 'STANDARD',
       creationDate: toEpochSeconds(machine.creationDate),
-      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
-      tracingConfiguration: { enabled: false },
+      ...this.machineConfiguration(machine),
+    };
+  }
+
+  /** The definition an execution runs: here, its state machine's current one. */
+  private async describeStateMachineForExecution(
+    request: SfnRequest<'DescribeStateMachineForExecution'>,
+  ): Promise<Record<string, unknown>> {
+    const record = await this.readRecord(request.executionArn);
+    const machine = this.machines.get(record.stateMachineArn);
+    if (!machine) {
+      throw new SfnServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${record.stateMachineArn}'`);
+    }
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      definition: machine.definitionText,
+      roleArn: this.roleArn(),
+      updateDate: toEpochSeconds(machine.updateDate),
+      ...this.machineConfiguration(machine),
+    };
+  }
+
+  private roleArn(): string {
+    return `arn:aws:iam::${this.options.accountId}:role/local-step-functions`;
+  }
+
+  private machineConfiguration(machine: RegisteredStateMachine): Record<string, unknown> {
+    const { level, includeExecutionData, logGroupArn } = machine.logging;
+    const logGroup =
+      logGroupArn ?? `arn:aws:logs:${this.options.region}:${this.options.accountId}:log-group:/aws/vendedlogs/states/${machine.name}-Logs:*`;
+    return {
+      loggingConfiguration: {
+        level,
+        includeExecutionData,
+        ...(level === 'OFF' ? {} : { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: logGroup } }] }),
+      },
+      tracingConfiguration: { enabled: machine.tracingEnabled },
     };
   }
 
@@ -476,7 +650,8 @@ export class LocalStepFunctions {
       return { executionArn: existing.executionArn, startDate: toEpochSeconds(existing.startDate) };
     }
     this.launch(machine, record, []);
-    this.logger.info('Execution started', { executionArn: record.executionArn });
+    this.logger.info(`Execution started: ${this.executionLabel(record)}`, this.logFields(record));
+    this.emitStatusChange(record);
     return { executionArn: record.executionArn, startDate: toEpochSeconds(record.startDate) };
   }
 
@@ -526,11 +701,14 @@ export class LocalStepFunctions {
 
   private wireEvent(event: StoredHistoryEvent, record: ExecutionRecord, includeData: boolean): Record<string, unknown> {
     let details = event.details;
-    if (includeData && event.type === 'ExecutionStarted') {
-      details = { ...details, input: record.input, inputDetails: { truncated: false } };
+    if (event.type === 'ExecutionStarted') {
+      details = { ...details, input: record.input, inputDetails: { truncated: false }, roleArn: this.roleArn() };
     }
-    if (includeData && event.type === 'ExecutionSucceeded' && record.output !== undefined) {
+    if (event.type === 'ExecutionSucceeded' && record.output !== undefined) {
       details = { ...details, output: record.output, outputDetails: { truncated: false } };
+    }
+    if (!includeData && details) {
+      details = Object.fromEntries(Object.entries(details).filter(([key]) => !(DATA_FIELDS as readonly string[]).includes(key)));
     }
     return {
       timestamp: toEpochSeconds(event.timestamp),
@@ -550,7 +728,7 @@ export class LocalStepFunctions {
         execution.stop = { error: request.error, cause: request.cause, stopDate: Date.now() };
         execution.abort();
         this.tokens.cancelExecution(record.executionArn, uncatchableError('The execution was stopped'));
-        this.logger.info('Execution stopped', { executionArn: record.executionArn });
+        this.logger.info(`Execution stopped: ${this.executionLabel(record)}`, this.logFields(record));
       }
       const final = await execution.finished;
       return { stopDate: toEpochSeconds(final.stopDate ?? Date.now()) };
@@ -564,7 +742,10 @@ export class LocalStepFunctions {
         error: request.error,
         cause: request.cause,
       };
-      await this.store.complete(stopped);
+      if (await this.store.complete(stopped)) {
+        this.logger.info(`Execution ended: ${this.executionLabel(stopped)}: ${outcomeText(stopped)}`, this.logFields(stopped));
+        this.emitStatusChange(stopped);
+      }
       return { stopDate: toEpochSeconds(stopped.stopDate ?? Date.now()) };
     }
     return { stopDate: toEpochSeconds(record.stopDate ?? Date.now()) };
@@ -586,6 +767,7 @@ export class LocalStepFunctions {
       phase: 'running',
       abort: () => undefined,
       history: new HistoryLog(history),
+      journal: new TaskJournal(),
       eventsDone: Promise.resolve(),
       finished,
       resolveFinished,
@@ -634,15 +816,14 @@ export class LocalStepFunctions {
         // An abort without a stop is the service closing: the execution goes on in the next instance.
         if (event.type === 'ExecutionAborted' && !execution.stop) continue;
         const mapped = mapInterpreterEvent(event, (state) => execution.machine.tasks.get(state)?.resource);
-        if (!mapped) continue;
-        if (event.type === 'ExecutionAborted' && execution.stop) {
+        if (event.type === 'ExecutionAborted' && execution.stop && mapped) {
           const { error, cause } = execution.stop;
           execution.history.append({
             ...mapped,
             details: { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause: truncate(cause, 1000) } : {}) },
           });
         } else {
-          execution.history.append(mapped);
+          for (const historyEvent of this.historyEventsOf(execution, event, mapped)) execution.history.append(historyEvent);
         }
         this.scheduleHistoryFlush(execution);
       }
@@ -652,6 +833,92 @@ export class LocalStepFunctions {
         error: describeError(error),
       });
     }
+  }
+
+  /**
+   * The history events one interpreter event stands for: its own (`mapped`), and around it the
+   * events the interpreter does not log: a task's scheduling, start, submission and result (from the
+   * journal), a Map's or Parallel's start and success.
+   */
+  private historyEventsOf(execution: LiveExecution, event: InterpreterEvent, mapped: NewHistoryEvent | undefined): NewHistoryEvent[] {
+    const own = mapped ? [mapped] : [];
+    const stateName = event.state?.name ?? '';
+    const resource = execution.machine.tasks.get(stateName)?.resource;
+    const { timestamp } = event;
+    switch (`${event.type}:${event.state?.type ?? ''}`) {
+      case 'StateEntered:Task':
+        return [...own, ...this.taskStartEvents(execution, stateName, resource)];
+      case 'StateRetried:Task':
+        return this.taskStartEvents(execution, stateName, resource);
+      case 'StateFailed:Task':
+        execution.journal.takeFailed(stateName);
+        return own;
+      case 'StateExited:Task': {
+        const run = execution.journal.takeSucceeded(stateName);
+        if (run?.settled?.ok !== true) return own;
+        const submitted = run.submitted && !run.submitted.recorded ? [this.taskSubmittedEvent(run, resource)] : [];
+        return [...submitted, taskEvent('TaskSucceeded', run.settled.at, resource, dataField('output', run.settled.output)), ...own];
+      }
+      case 'StateEntered:Map': {
+        const map = execution.machine.maps.get(stateName);
+        const length = map ? mapItemCount(map, event.state?.input) : undefined;
+        const started = { timestamp, type: 'MapStateStarted', detailsKey: 'mapStateStartedEventDetails', details: length === undefined ? {} : { length } };
+        return [...own, started];
+      }
+      case 'StateEntered:Parallel':
+        return [...own, { timestamp, type: 'ParallelStateStarted' }];
+      case 'StateExited:Map':
+        return [{ timestamp, type: 'MapStateSucceeded' }, ...own];
+      case 'StateExited:Parallel':
+        return [{ timestamp, type: 'ParallelStateSucceeded' }, ...own];
+      default:
+        return own;
+    }
+  }
+
+  /** TaskScheduled and TaskStarted of the task's run that was called last (and TaskSubmitted if it already was). */
+  private taskStartEvents(execution: LiveExecution, stateName: string, resource: string | undefined): NewHistoryEvent[] {
+    const run = execution.journal.takeScheduled(stateName);
+    if (!run) return [];
+    const scheduled = taskEvent('TaskScheduled', run.scheduledAt, resource, {
+      region: this.options.region,
+      ...parametersField(run.parameters),
+      ...(run.timeoutSeconds !== undefined ? { timeoutInSeconds: run.timeoutSeconds } : {}),
+    });
+    const events = [scheduled, taskEvent('TaskStarted', run.scheduledAt, resource)];
+    if (run.submitted && !run.settled) events.push(this.taskSubmittedEvent(run, resource));
+    return events;
+  }
+
+  private taskSubmittedEvent(run: TaskRun, resource: string | undefined): NewHistoryEvent {
+    const submitted = run.submitted!;
+    submitted.recorded = true;
+    return taskEvent('TaskSubmitted', submitted.at, resource, dataField('output', submitted.output));
+  }
+
+  /**
+   * A callback task's function returned: TaskSubmitted goes into the history now if the run's start
+   * is already there and its answer is not, else with the events that record them.
+   */
+  private noteSubmitted(execution: LiveExecution, run: TaskRun, output: JsonValue): void {
+    run.submitted = { at: Date.now(), output, recorded: false };
+    if (run.phase !== 'started' || run.settled || execution.phase !== 'running') return;
+    execution.history.append(this.taskSubmittedEvent(run, execution.machine.tasks.get(run.stateName)?.resource));
+    this.scheduleHistoryFlush(execution);
+  }
+
+  /** Notes in the journal how a task run ended, before the interpreter hears of it. */
+  private settleRun(run: TaskRun, result: Promise<JsonValue>): Promise<JsonValue> {
+    return result.then(
+      (output) => {
+        run.settled = { at: Date.now(), ok: true, output };
+        return output;
+      },
+      (error: unknown) => {
+        run.settled = { at: Date.now(), ok: false };
+        throw error;
+      },
+    );
   }
 
   private scheduleHistoryFlush(execution: LiveExecution): void {
@@ -665,7 +932,7 @@ export class LocalStepFunctions {
 
   private saveHistory(execution: LiveExecution): Promise<void> {
     const { stateMachineArn, name } = execution.record;
-    return this.store.saveHistory(stateMachineArn, name, execution.history.toArray());
+    return this.store.saveHistory(stateMachineArn, name, fitHistory(execution.history.toArray()));
   }
 
   /** Runs persistence writes of one execution one after the other; a failed write is logged. */
@@ -704,7 +971,8 @@ export class LocalStepFunctions {
       await this.enqueueWrite(execution, () => this.saveHistory(execution));
       await this.enqueueWrite(execution, () => this.store.complete(final));
       this.live.delete(executionArn);
-      this.logger.info('Execution ended', { executionArn, status: final.status, error: final.error });
+      this.logger.info(`Execution ended: ${this.executionLabel(final)}: ${outcomeText(final)}`, this.logFields(final));
+      this.emitStatusChange(final);
       execution.resolveFinished(final);
     } catch (error) {
       this.logger.error('Execution end could not be recorded', {
@@ -783,17 +1051,17 @@ export class LocalStepFunctions {
       if (execution.phase !== 'running') {
         throw uncatchableError('The execution is no longer running');
       }
+      const timeoutSeconds = declaredTimeoutSeconds(task, input, context);
       switch (task.integration.kind) {
         case 'lambdaInvoke': {
           const { functionName, payload } = lambdaParameters(task, input);
-          return this.invokeLambda(functionName, payload).then((result) => ({
-            ExecutedVersion: '$LATEST',
-            Payload: result,
-            StatusCode: 200,
-          }));
+          const run = execution.journal.schedule(task.name, input, timeoutSeconds);
+          return this.settleRun(run, this.invokeLambda(functionName, payload).then(lambdaIntegrationResult));
         }
-        case 'lambdaFunction':
-          return this.invokeLambda(task.integration.functionArn, input);
+        case 'lambdaFunction': {
+          const run = execution.journal.schedule(task.name, input, timeoutSeconds);
+          return this.settleRun(run, this.invokeLambda(task.integration.functionArn, input));
+        }
         case 'lambdaCallback':
           return this.runCallbackTask(execution, task, input, context);
         case 'unsupported':
@@ -838,17 +1106,48 @@ export class LocalStepFunctions {
         state: task.name,
       });
     }
+    // The history shows the parameters with the token the task was given, as AWS's does.
+    const run = execution.journal.schedule(
+      task.name,
+      replaceInStrings(input, this.tokenSentinel, issued.token),
+      declaredTimeoutSeconds(task, input, context),
+    );
     const invoked = this.invokeLambda(functionName, replaceInStrings(payload, this.tokenSentinel, issued.token));
+    invoked.then(
+      (result) => this.noteSubmitted(execution, run, lambdaIntegrationResult(result)),
+      () => undefined,
+    );
     // The function may send the token back before it returns: whichever settles first wins, and
     // a failed invoke fails the task unless the token was already answered.
-    return Promise.race([issued.result, invoked.then(() => issued.result)]).then(
-      (output) => jsonCopy(output),
-      (error: unknown) => {
-        issued.dispose();
-        throw error;
-      },
+    return this.settleRun(
+      run,
+      Promise.race([issued.result, invoked.then(() => issued.result)]).then(
+        (output) => jsonCopy(output),
+        (error: unknown) => {
+          issued.dispose();
+          throw error;
+        },
+      ),
     );
   }
+}
+
+/** The timeout a Task state declares (TimeoutSeconds or TimeoutSecondsPath), as TaskScheduled reports it. */
+function declaredTimeoutSeconds(task: TaskStateInfo, input: unknown, context: unknown): number | undefined {
+  if (task.timeoutSeconds === undefined && task.timeoutSecondsPath === undefined) return undefined;
+  return taskTimeoutMs(task, input, context) / 1000;
+}
+
+/** A Lambda function's result as the `lambda:invoke` integration returns it. */
+function lambdaIntegrationResult(result: JsonValue): JsonValue {
+  return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
+}
+
+/** How an execution ended, for a log line: `SUCCEEDED`, or `FAILED: IntakeFailed (cause…)`. */
+function outcomeText(record: ExecutionRecord): string {
+  if (record.error === undefined && record.cause === undefined) return record.status;
+  const cause = record.cause && record.cause.length > 200 ? `${record.cause.slice(0, 200)}…` : record.cause;
+  return `${record.status}: ${record.error ?? ''}${cause ? ` (${cause})` : ''}`;
 }
 
 /** What DescribeExecution and ListExecutions both say of an execution, in the service's shape. */

@@ -19,6 +19,8 @@ const maxResults = z.number().int().min(0).max(1000).optional();
 const nextToken = z.string().min(1).max(3096).optional();
 const taskToken = z.string().min(1).max(2048);
 const executionStatus = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+const tagKey = z.string().min(1).max(128);
+const tagValue = z.string().max(256);
 
 /** The request body of each supported operation. */
 export const sfnRequestSchemas = {
@@ -57,6 +59,16 @@ export const sfnRequestSchemas = {
     executionArn: arn,
     error: z.string().max(256).optional(),
     cause: z.string().max(32768).optional(),
+  }),
+  DescribeStateMachineForExecution: z.object({ executionArn: arn, includedData: z.string().optional() }),
+  ListTagsForResource: z.object({ resourceArn: arn }),
+  TagResource: z.object({ resourceArn: arn, tags: z.array(z.object({ key: tagKey, value: tagValue })).max(50) }),
+  UntagResource: z.object({ resourceArn: arn, tagKeys: z.array(tagKey).max(50) }),
+  ValidateStateMachineDefinition: z.object({
+    definition: z.string().min(1).max(1048576),
+    type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+    severity: z.enum(['ERROR', 'WARNING']).optional(),
+    maxResults: z.number().int().min(0).max(100).optional(),
   }),
 } as const;
 

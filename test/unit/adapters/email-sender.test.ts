@@ -250,11 +250,23 @@ describe('sendEmailOnce', () => {
       expect(await toHeaderFor('Priya "the boss" Shah\\')).toBe('"Priya the boss Shah" <priya@example.org>');
     });
 
-    it('strips line breaks, which would start a new header', async () => {
+    it('turns line breaks into spaces, so they cannot start a new header', async () => {
       const header = await toHeaderFor('Priya\r\nBcc: everyone@example.org');
 
-      expect(header).toBe('"PriyaBcc: everyone@example.org" <priya@example.org>');
+      expect(header).toBe('"Priya Bcc: everyone@example.org" <priya@example.org>');
       expect(header).not.toMatch(/[\r\n]/);
+    });
+
+    it.each(['\u0000', '\u000b', '\u000c', '\u0085', '\u2028', '\u2029'])('drops the control or separator character %j', async (character) => {
+      const header = await toHeaderFor(`Priya${character}Shah`);
+
+      expect(header).toBe('"Priya Shah" <priya@example.org>');
+    });
+
+    it('writes a name outside ASCII as an RFC 2047 encoded word', async () => {
+      const header = await toHeaderFor('Zoë Müller');
+
+      expect(header).toBe(`=?UTF-8?B?${Buffer.from('Zoë Müller', 'utf8').toString('base64')}?= <priya@example.org>`);
     });
 
     it('trims the display name', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  collectMapStates,
+  mapItemCount,
   clampTimeouts,
   classifyResource,
   collectTaskStates,
@@ -92,5 +94,35 @@ describe('timeouts', () => {
     expect(readPath('$', document)).toBe(document);
     expect(readPath("$.a['b c'][1].d", document)).toBe(4);
     expect(readPath('$.a.missing', document)).toBeUndefined();
+  });
+});
+
+describe('Map states', () => {
+  const definition = {
+    StartAt: 'Outer',
+    States: {
+      Outer: {
+        Type: 'Map',
+        InputPath: '$.review',
+        ItemsPath: '$.assignees',
+        ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Map', ItemProcessor: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, End: true } } },
+        End: true,
+      },
+    },
+  };
+
+  it('are found at every depth, with where they read their items', () => {
+    const maps = collectMapStates(definition);
+
+    expect(maps.get('Outer')).toEqual({ inputPath: '$.review', itemsPath: '$.assignees' });
+    expect(maps.get('Inner')).toEqual({ inputPath: undefined, itemsPath: undefined });
+  });
+
+  it('count their items after InputPath and ItemsPath, as the interpreter finds them', () => {
+    const outer = collectMapStates(definition).get('Outer')!;
+
+    expect(mapItemCount(outer, { review: { assignees: [1, 2, 3] } })).toBe(3);
+    expect(mapItemCount(outer, { review: { assignees: 'none' } })).toBeUndefined();
+    expect(mapItemCount({ inputPath: undefined, itemsPath: undefined }, ['a', 'b'])).toBe(2);
   });
 });

@@ -1,16 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryLog, mapInterpreterEvent, MAX_HISTORY_EVENTS } from '#local/step-functions/history.ts';
+import {
+  dataField,
+  fitHistory,
+  HistoryLog,
+  MAX_DATA_CHARS,
+  MAX_HISTORY_EVENTS,
+  mapInterpreterEvent,
+  type StoredHistoryEvent,
+  taskEvent,
+} from '#local/step-functions/history.ts';
 
 const resourceOf = () => 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 
 describe('mapping interpreter events to history events', () => {
-  it('names state events after the state type, without the state input', () => {
+  it('names state events after the state type, with the state input as JSON text', () => {
     const mapped = mapInterpreterEvent(
-      { type: 'StateEntered', timestamp: 5, state: { name: 'Score', type: 'Task' } },
+      { type: 'StateEntered', timestamp: 5, state: { name: 'Score', type: 'Task', input: { proposalId: 'p-1' } } },
       resourceOf,
     );
 
-    expect(mapped).toEqual({ timestamp: 5, type: 'TaskStateEntered', detailsKey: 'stateEnteredEventDetails', details: { name: 'Score' } });
+    expect(mapped).toEqual({
+      timestamp: 5,
+      type: 'TaskStateEntered',
+      detailsKey: 'stateEnteredEventDetails',
+      details: { name: 'Score', input: '{"proposalId":"p-1"}', inputDetails: { truncated: false } },
+    });
+  });
+
+  it('gives a state exit the state output', () => {
+    const mapped = mapInterpreterEvent(
+      { type: 'StateExited', timestamp: 5, state: { name: 'Score', type: 'Task', input: {}, output: { score: 80 } } },
+      resourceOf,
+    );
+
+    expect(mapped?.details).toEqual({ name: 'Score', output: '{"score":80}', outputDetails: { truncated: false } });
   });
 
   it('maps a task failing on States.Timeout to TaskTimedOut with the task resource', () => {
@@ -27,6 +50,56 @@ describe('mapping interpreter events to history events', () => {
 
   it('leaves out events that Step Functions has no type for', () => {
     expect(mapInterpreterEvent({ type: 'StateRetried', timestamp: 5, state: { name: 'A', type: 'Task' } }, resourceOf)).toBeUndefined();
+  });
+});
+
+describe('execution data in history events', () => {
+  it('cuts a value longer than the cap and marks it truncated', () => {
+    const field = dataField('output', 'x'.repeat(MAX_DATA_CHARS + 10));
+
+    expect(field.output).toHaveLength(MAX_DATA_CHARS);
+    expect(field.outputDetails).toEqual({ truncated: true });
+  });
+
+  it("names a task event's details after its type and its resource", () => {
+    const event = taskEvent('TaskScheduled', 7, 'arn:aws:states:::lambda:invoke', { region: 'us-east-1' });
+
+    expect(event).toEqual({
+      timestamp: 7,
+      type: 'TaskScheduled',
+      detailsKey: 'taskScheduledEventDetails',
+      details: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1' },
+    });
+  });
+});
+
+describe('fitting a history into one stored item', () => {
+  const event = (id: number, input: string): StoredHistoryEvent => ({
+    id,
+    previousEventId: id - 1,
+    timestamp: id,
+    type: 'PassStateEntered',
+    detailsKey: 'stateEnteredEventDetails',
+    details: { name: `S${id}`, input, inputDetails: { truncated: false } },
+  });
+
+  it('leaves a history that fits as it is', () => {
+    const events = [event(1, '"small"'), event(2, '"small"')];
+
+    expect(fitHistory(events, 10_000)).toEqual(events);
+  });
+
+  it('sheds the data of the oldest events first, marking it truncated, until the history fits', () => {
+    const events = [1, 2, 3, 4].map((id) => event(id, JSON.stringify('x'.repeat(1000))));
+
+    // Shedding one event's 1 KB input is not enough; shedding two is.
+    const budget = Buffer.byteLength(JSON.stringify(events)) - 1500;
+
+    const fitted = fitHistory(events, budget);
+
+    expect(fitted.map((fittedEvent) => fittedEvent.details?.input === '')).toEqual([true, true, false, false]);
+    expect(fitted[0]?.details?.inputDetails).toEqual({ truncated: true });
+    expect(Buffer.byteLength(JSON.stringify(fitted))).toBeLessThanOrEqual(budget);
   });
 });
 

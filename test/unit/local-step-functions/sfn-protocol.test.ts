@@ -19,6 +19,11 @@ function echoBackend(fail?: Error): SfnBackend {
     SendTaskFailure: answer,
     SendTaskHeartbeat: answer,
     StopExecution: answer,
+    DescribeStateMachineForExecution: answer,
+    ListTagsForResource: answer,
+    TagResource: answer,
+    UntagResource: answer,
+    ValidateStateMachineDefinition: answer,
   };
 }
 

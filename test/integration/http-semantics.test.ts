@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposalBody, startTestStack, type TestStack } from '#test/support/local-stack-harness.ts';
+
+let env: TestStack;
+
+beforeAll(async () => {
+  env = await startTestStack();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('a method a path does not take', () => {
+  it.each([
+    ['PUT', '/api/proposals'],
+    ['DELETE', '/api/proposals/7f1c8a52-3c1e-4c55-9a32-8f9f3d6c1a11'],
+    ['PATCH', '/proposals/new'],
+  ])('%s %s answers 405 with the methods it allows', async (method, path) => {
+    const response = await env.web(path, { method });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toMatch(/GET|POST/);
+  });
+
+  it('still answers 404 on a path nothing serves', async () => {
+    expect((await env.web('/api/nothing-here', { method: 'PUT' })).status).toBe(404);
+  });
+});
+
+describe('idempotency keys of the API and of the form', () => {
+  it('live in separate spaces: an API key shaped like a form key creates its own proposal', async () => {
+    const formKey = crypto.randomUUID();
+    const form = new URLSearchParams({
+      idempotencyKey: formKey,
+      title: 'Form key space',
+      description: 'A proposal submitted through the form, with the form key.',
+      submitterName: 'Sam Carter',
+      submitterEmail: 'sam.carter@example.org',
+      department: 'Engineering',
+      amount: '30000',
+      currency: 'EUR',
+      startDate: '2027-01-04',
+      endDate: '2027-06-30',
+      strategicAlignment: '4',
+      businessValue: '4',
+      risk: '2',
+      urgency: '3',
+    });
+    const submitted = await env.web('/proposals', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    const formProposal = /\/proposals\/([0-9a-f-]{36})/.exec(submitted.headers.get('location') ?? '')![1];
+
+    const api = await env.web('/api/proposals', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `form:${formKey}` },
+      body: JSON.stringify(proposalBody({ title: 'Form key space' })),
+    });
+
+    expect(api.status).toBe(201);
+    expect(((await api.json()) as { id: string }).id).not.toBe(formProposal);
+  });
+});
+
+describe('a pagination cursor the service did not issue for this listing', () => {
+  const encode = (key: unknown) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+  it.each([
+    ['an empty object (e30)', 'e30'],
+    ['not JSON', 'bm90IGpzb24'],
+    ['a key of another partition', encode({ pk: 'PROPOSAL#x', sk: 'PROPOSAL', gsi1pk: 'PROPOSALS#APPROVED', gsi1sk: '2026#x' })],
+    ['a non-key attribute', encode({ pk: 'PROPOSAL#x', sk: 'PROPOSAL', title: 'x' })],
+    ['a number where a key is a string', encode({ pk: 1, sk: 'PROPOSAL' })],
+  ])('answers 400 naming the cursor for %s', async (_what, token) => {
+    const response = await env.web(`/api/proposals?status=IN_REVIEW&cursor=${token}`);
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { issues: { path: string }[] }).issues).toEqual([expect.objectContaining({ path: 'cursor' })]);
+  });
+
+  it('accepts the cursor it issued', async () => {
+    for (let index = 0; index < 3; index += 1) await env.submit({ title: `Paged ${index}` });
+    const first = (await (await env.web('/api/proposals?limit=2')).json()) as { nextCursor?: string };
+
+    const next = await env.web(`/api/proposals?limit=2&cursor=${first.nextCursor}`);
+
+    expect(next.status).toBe(200);
+  });
+});
+
+describe('ids and email addresses longer than any the product issues', () => {
+  const longEmail = `${'a'.repeat(3000)}@example.org`;
+
+  it.each([
+    ['GET', `/api/proposals/${'f'.repeat(3000)}`],
+    ['GET', `/proposals/${'f'.repeat(3000)}/withdraw?key=x`],
+    ['GET', `/approvals/${'x'.repeat(3000)}?key=x`],
+    ['GET', `/people/${encodeURIComponent(longEmail)}/delegation?key=x`],
+    ['POST', `/api/people/${encodeURIComponent(longEmail)}/delegation`],
+    ['GET', `/api/projects/${'f'.repeat(3000)}`],
+  ])('%s %s answers 404 before any read', async (method, path) => {
+    const response = await env.web(path, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+
+    expect(response.status).toBe(404);
+  });
+
+  it('refuses an over-long address on the out-of-office form with 400', async () => {
+    const response = await env.web('/delegation', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: longEmail }).toString(),
+    });
+
+    expect(response.status).toBe(400);
+  });
+});
