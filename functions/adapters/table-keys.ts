@@ -16,6 +16,7 @@
  * | project | PROJECT#id / PROJECT | by status: PROJECTS#status / department#createdAt#id | by manager: PROJECT-MANAGER#email / createdAt#id | all: PROJECTS / createdAt#id |
  * | idempotency record | IDEMPOTENCY#scope#key / IDEMPOTENCY (TTL) | | | |
  * | "email sent" marker | EMAIL#key / EMAIL (TTL) | | | |
+ * | rate-limit window | RATE#bucket#windowStart / RATE (TTL) | | | |
  *
  * Planned for the next processes, on the same indexes (builders are added with them):
  * - timesheet: TIMESHEET#email#weekStart / TIMESHEET; gsi1 by week: TIMESHEETS#weekStart / email
@@ -99,6 +100,9 @@ export const keys = {
   projectsByManager: (email: string) => `PROJECT-MANAGER#${email}`,
   /** gsi3: every project, oldest first. */
   allProjects: 'PROJECTS',
+
+  /** Requests counted in one fixed window of one rate-limit bucket (TTL). */
+  rateWindow: (bucket: string, windowStart: number) => ({ pk: `RATE#${bucket}#${windowStart}`, sk: 'RATE' }),
 
   idempotency: (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' }),
   emailMarker: (key: string) => ({ pk: `EMAIL#${key}`, sk: 'EMAIL' }),

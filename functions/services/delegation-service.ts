@@ -23,12 +23,16 @@ const ACCESS_EMAIL_WINDOW_MS = 10 * 60 * 1000;
 export async function requestDelegationAccess(email: string, now: Date): Promise<void> {
   const person = await directoryRepository.getPerson(email);
   if (!person) return;
-  const { secret } = createLinkSecret();
-  await accessKeyRepository.issue(person.email, secret, now, ACCESS_VALID_HOURS * 3600);
+  // The key is made and stored only once the window's one email is claimed: asking again within
+  // the window writes nothing.
   await sendEmailOnce(
     `delegation-access#${person.email}#${Math.floor(now.getTime() / ACCESS_EMAIL_WINDOW_MS)}`,
     person,
-    delegationAccessEmail({ name: person.name, url: delegationLink(person.email, secret), validHours: ACCESS_VALID_HOURS }),
+    async () => {
+      const { secret } = createLinkSecret();
+      await accessKeyRepository.issue(person.email, secret, now, ACCESS_VALID_HOURS * 3600);
+      return delegationAccessEmail({ name: person.name, url: delegationLink(person.email, secret), validHours: ACCESS_VALID_HOURS });
+    },
     now,
   );
 }

@@ -10,6 +10,7 @@ import { peopleApi } from './routes/people-api.tsx';
 import { pmoLinks } from './routes/pmo-links.tsx';
 import { projectRoutes } from './routes/project-routes.tsx';
 import { proposalPages } from './routes/proposal-pages.tsx';
+import { rateLimited } from './routes/rate-limits.tsx';
 import { proposalsApi } from './routes/proposals-api.tsx';
 import { notFoundPage } from './routes/responses.tsx';
 import { submitterLinks } from './routes/submitter-links.tsx';
@@ -85,6 +86,18 @@ export function createWebApp(options: WebAppOptions = {}) {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
+
+  // Routes that check a link's secret, limited per client and per what the secret opens; the
+  // out-of-office request, which emails someone, per client.
+  const byParam = (name: string, prefix: string) => (c: Context) => `${prefix}:${c.req.param(name) ?? ''}`;
+  app.use('/approvals/:id', rateLimited('link-per-client', { kind: 'link-per-target', target: byParam('id', 'approval') }));
+  for (const path of ['/proposals/:id/withdraw', '/proposals/:id/revise', '/proposals/:id/restart', '/api/proposals/:id/withdraw']) {
+    app.use(path, rateLimited('link-per-client', { kind: 'link-per-target', target: byParam('id', 'proposal') }));
+  }
+  for (const path of ['/people/:email/delegation', '/api/people/:email/delegation']) {
+    app.use(path, rateLimited('link-per-client', { kind: 'link-per-target', target: byParam('email', 'person') }));
+  }
+  app.on('POST', '/delegation', rateLimited('email-request-per-client'));
 
   app.route('/', proposalPages(shared));
   app.route('/approvals', approvalLinks(shared));

@@ -223,9 +223,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // the handlers are loaded.
     const webPortRequested = options.ports?.web ?? 3000;
     let webServer: ServerType | undefined;
-    let fetchHandler: ((request: Request) => Response | Promise<Response>) | undefined;
+    // The node server's bindings (its socket) go on to the app as API Gateway's event does on AWS:
+    // the app reads the client address from them.
+    let fetchHandler: ((request: Request, bindings: unknown) => Response | Promise<Response>) | undefined;
     const webPort = await new Promise<number>((resolve, reject) => {
-      webServer = serve({ fetch: (request) => (fetchHandler ? fetchHandler(request) : new Response('Starting', { status: 503 })), port: webPortRequested, hostname: host }, (info) =>
+      webServer = serve({ fetch: (request, bindings) => (fetchHandler ? fetchHandler(request, bindings) : new Response('Starting', { status: 503 })), port: webPortRequested, hostname: host }, (info) =>
         resolve(info.port),
       );
       webServer.once('error', reject);
@@ -290,13 +292,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return { ok: Object.values(parts).every(Boolean), parts };
     };
 
-    const { app } = (await import('#handlers/web.ts')) as { app: { fetch: (request: Request) => Response | Promise<Response> } };
-    fetchHandler = async (request) => {
+    const { app } = (await import('#handlers/web.ts')) as { app: { fetch: (request: Request, bindings?: unknown) => Response | Promise<Response> } };
+    fetchHandler = async (request, bindings) => {
       if (new URL(request.url).pathname === '/healthz') {
         const report = await health();
         return Response.json({ status: report.ok ? 'ok' : 'starting', parts: report.parts }, { status: report.ok ? 200 : 503 });
       }
-      return inFlight.track(Promise.resolve(app.fetch(request)));
+      return inFlight.track(Promise.resolve(app.fetch(request, bindings)));
     };
 
     const resumed = await stepFunctions.resumeRunningExecutions();

@@ -150,11 +150,12 @@ describe('a second execution started by hand for a claim in review', () => {
   });
 
   it('fails without touching the claim or sending mail', async () => {
-    const before = (await env.emails()).length;
+    const aboutIt = async () => (await env.emails()).filter((email) => email.subject.includes(claim.title));
+    const before = (await aboutIt()).length;
     const foreign = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'expense-claim-hijack-again', input: JSON.stringify({ claimId: claim.id }) }));
 
     await eventually('the foreign execution to fail', async () => ((await executionStatus(foreign.executionArn!)) === 'FAILED' ? true : undefined));
     expect(EXPENSE_CLAIMS.get(claim.id)).toMatchObject({ status: 'IN_REVIEW', outcomeCalls: 0 });
-    expect((await env.emails()).length).toBe(before);
+    expect((await aboutIt()).length).toBe(before);
   });
 });
