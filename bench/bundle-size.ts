@@ -11,14 +11,13 @@ import { PmoStack } from '#infra/pmo-stack.ts';
  * construct, same esbuild settings). Import time is the module-scope work of a cold start on
  * this machine: the median of several fresh Node processes.
  */
-const RUNS = 5;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export function benchBundles(): void {
+export function benchBundles(runs = 5): void {
   const outdir = mkdtempSync(join(tmpdir(), 'pmo-bench-cdk-'));
   try {
     const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
@@ -28,7 +27,7 @@ export function benchBundles(): void {
       Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
     };
     console.log('\nLambda bundles (minified ESM, as deployed)');
-    console.log('function                     bundle     gzip   cold import (median of %d)', RUNS);
+    console.log('function                     bundle     gzip   cold import (median of %d)', runs);
     for (const [logicalId, resource] of Object.entries(template.Resources)) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;
       const assetPath = resource.Metadata?.['aws:asset:path'];
@@ -37,7 +36,7 @@ export function benchBundles(): void {
       const bytes = statSync(bundle).size;
       const gzip = gzipSync(readFileSync(bundle)).length;
       const times: number[] = [];
-      for (let run = 0; run < RUNS; run += 1) {
+      for (let run = 0; run < runs; run += 1) {
         const out = execFileSync(
           process.execPath,
           ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`],

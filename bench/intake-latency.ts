@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalStack } from '#local/local-stack.ts';
+import { PMO_LEAD, startBenchStack } from './support/bench-stack.ts';
+import { percentile } from './support/measure.ts';
 
 /**
  * End-to-end latency of the intake journey on the local stack: the API's answer to a submission,
  * the time until the approver's email is in the inbox, and from the approver's POST to the
  * submitter's outcome email. Proposals are submitted one after another (bounded count).
  */
-const PROPOSALS = 20;
-const PMO_LEAD = 'priya.shah@example.org';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -26,9 +17,9 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000)
   }
 }
 
-export async function benchIntake(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pmo-bench-'));
-  const stack = await startLocalStack({ dataDir, ports: { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 }, runSchedules: false });
+export async function benchIntake(proposals = 20): Promise<void> {
+  const bench = await startBenchStack();
+  const { stack } = bench;
   const inbox = async (to: string, subject: string) => {
     const { emails } = (await (await fetch(`${stack.urls.mailbox}/store`)).json()) as {
       emails: { destination: { to: string[] }; subject: string; body: { text: string } }[];
@@ -40,7 +31,7 @@ export async function benchIntake(): Promise<void> {
   const decideMs: number[] = [];
   const toOutcomeMs: number[] = [];
   try {
-    for (let index = 0; index < PROPOSALS; index += 1) {
+    for (let index = 0; index < proposals; index += 1) {
       const title = `Benchmark proposal ${index}`;
       const submitter = `bench${index}@example.org`;
       const started = performance.now();
@@ -76,10 +67,9 @@ export async function benchIntake(): Promise<void> {
       toOutcomeMs.push(performance.now() - decided);
     }
   } finally {
-    await stack.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
-  console.log(`\nIntake journey on the local stack (${PROPOSALS} proposals, one at a time)`);
+  console.log(`\nIntake journey on the local stack (${proposals} proposals, one at a time)`);
   console.log('step                                   p50        p95');
   for (const [label, values] of [
     ['POST /api/proposals answered', submitMs],

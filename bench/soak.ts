@@ -1,4 +1,4 @@
-import { approveFromEmail, InboxWatch, newRunId, startBenchStack, submitProposal } from './support/bench-stack.ts';
+import { approveFromLink, InboxWatch, newRunId, startBenchStack, submitProposal } from './support/bench-stack.ts';
 import { collectGarbage, mb, type MemorySample, runClients, sampleMemory, sizeFromEnv } from './support/measure.ts';
 
 /**
@@ -35,24 +35,26 @@ export async function benchSoak(): Promise<void> {
   console.log('after                 time      RSS   heap  heap(GC)  external  arrayBuf   lost  failed');
   let lost = 0;
   let failures = 0;
+  const reasons = new Set<string>();
   try {
     await sample('start', 0, 0);
     for (let first = 0; first < total; first += every) {
       const numbers = Array.from({ length: Math.min(every, total - first) }, (_, index) => first + index);
-      const submitted = await runClients(numbers.length, clients, async (index) => {
-        const status = await submitProposal(bench.stack.urls.web, runId, numbers[index]!);
+      const submitted = await runClients(numbers.length, clients, async (index, client) => {
+        const status = await submitProposal(client, bench.stack.urls.web, runId, numbers[index]!);
         if (status !== 201) throw new Error(`submit answered ${status}`);
       });
       await inbox.waitForAll(numbers, 'approval', 15_000);
-      const decided = await runClients(numbers.length, clients, async (index) => {
-        const request = inbox.emailsOf(numbers[index]!, 'approval')[0];
-        if (!request) return;
-        const { decision } = await approveFromEmail(request);
+      const decided = await runClients(numbers.length, clients, async (index, client) => {
+        const link = inbox.approveLink(numbers[index]!);
+        if (!link) return;
+        const { decision } = await approveFromLink(client, link);
         if (decision !== 200) throw new Error(`decision answered ${decision}`);
       });
       await inbox.waitForAll(numbers, 'outcome', 15_000);
       lost += numbers.length - inbox.countWith(numbers, 'outcome');
       failures += submitted.failures.length + decided.failures.length;
+      for (const failure of [...submitted.failures, ...decided.failures]) reasons.add(failure instanceof Error ? failure.message : String(failure));
       await sample(`${first + numbers.length} proposals`, lost, failures);
     }
     await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
@@ -60,6 +62,7 @@ export async function benchSoak(): Promise<void> {
   } finally {
     await bench.close();
   }
+  if (reasons.size > 0) console.log(`failures: ${[...reasons].slice(0, 5).join('; ')}`);
   const first = rows[0]!;
   const last = rows.at(-1)!;
   console.log(

@@ -41,7 +41,8 @@ export function buildIntakeWorkflow(scope: Construct, functions: IntakeWorkflowF
   // on the proposal, or when even that is impossible.
   const intakeFailed = new sfn.Fail(scope, 'Intake failed', {
     error: 'IntakeFailed',
-    cause: 'A step failed; the proposal is marked FAILED unless recording that failed too.',
+    cause:
+      'A step failed. If this execution was the proposal’s current one, the proposal is marked FAILED (unless recording that failed too); an execution started for a proposal another one reviews changes nothing.',
   });
   const recordFailure = withRetries(
     new tasks.LambdaInvoke(scope, 'Record failure', {

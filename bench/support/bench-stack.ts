@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalStack, startLocalStack } from '#local/local-stack.ts';
+import type { BenchClient } from './http-client.ts';
 
 /** The demo directory's PMO lead: the one approver of a proposal under the finance threshold. */
 export const PMO_LEAD = 'priya.shah@example.org';
@@ -27,14 +28,16 @@ function kindOf(subject: string): EmailKind {
 
 /**
  * Follows the local inbox as mail arrives (`GET /store?since=`, seconds, inclusive: emails are told
- * apart by message id) and files each email of this run under its proposal's number, read from
- * the title the benchmark gave it.
+ * apart by message id) and counts each email of this run under its proposal's number, read from
+ * the title the benchmark gave it. It keeps counts and the first approval email's Approve link,
+ * not the emails, so that the benchmark's own memory stays out of what it measures.
  */
 export class InboxWatch {
   readonly #url: string;
   readonly #titlePattern: RegExp;
   readonly #seen = new Set<string>();
-  readonly #byProposal = new Map<number, Map<EmailKind, InboxEmail[]>>();
+  readonly #counts = new Map<number, Record<EmailKind, number>>();
+  readonly #approveLinks = new Map<number, string>();
   #since = 0;
 
   constructor(mailboxUrl: string, runId: string) {
@@ -53,26 +56,33 @@ export class InboxWatch {
       const match = this.#titlePattern.exec(email.subject);
       if (!match) continue;
       const number = Number(match[1]);
-      const kinds = this.#byProposal.get(number) ?? new Map<EmailKind, InboxEmail[]>();
-      this.#byProposal.set(number, kinds);
+      const counts = this.#counts.get(number) ?? { received: 0, approval: 0, outcome: 0, other: 0 };
+      this.#counts.set(number, counts);
       const kind = kindOf(email.subject);
-      kinds.set(kind, [...(kinds.get(kind) ?? []), email]);
+      counts[kind] += 1;
+      const link = kind === 'approval' ? /Approve: (\S+)/.exec(email.body.text ?? '')?.[1] : undefined;
+      if (link && !this.#approveLinks.has(number)) this.#approveLinks.set(number, link);
     }
   }
 
-  /** The emails of one kind about proposal `number`, in arrival order. */
-  emailsOf(number: number, kind: EmailKind): readonly InboxEmail[] {
-    return this.#byProposal.get(number)?.get(kind) ?? [];
+  /** How many emails of `kind` arrived about proposal `number`. */
+  count(number: number, kind: EmailKind): number {
+    return this.#counts.get(number)?.[kind] ?? 0;
+  }
+
+  /** The Approve link of the first approval email about proposal `number`. */
+  approveLink(number: number): string | undefined {
+    return this.#approveLinks.get(number);
   }
 
   /** How many of `numbers` have at least one email of `kind`. */
   countWith(numbers: readonly number[], kind: EmailKind): number {
-    return numbers.filter((number) => this.emailsOf(number, kind).length > 0).length;
+    return numbers.filter((number) => this.count(number, kind) > 0).length;
   }
 
-  /** How many of `numbers` have more than one email of some kind (one count per proposal and kind). */
+  /** How many of `numbers` have more than one email of a kind (one count per proposal and kind). */
   duplicated(numbers: readonly number[]): Record<Exclude<EmailKind, 'other'>, number> {
-    const count = (kind: EmailKind) => numbers.filter((number) => this.emailsOf(number, kind).length > 1).length;
+    const count = (kind: EmailKind) => numbers.filter((number) => this.count(number, kind) > 1).length;
     return { received: count('received'), approval: count('approval'), outcome: count('outcome') };
   }
 
@@ -106,9 +116,17 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+/**
+ * The ports of the first stack this process started. The handler modules keep the SDK clients they
+ * made for it, so a later stack in the same process (the next scenario) listens on the same ports,
+ * as a restart of `npm start` does.
+ */
+let processPorts: LocalStack['ports'] | undefined;
+
 export async function startBenchStack(): Promise<BenchStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pmo-bench-'));
-  const stack = await startLocalStack({ dataDir, ports: { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 }, runSchedules: false });
+  const stack = await startLocalStack({ dataDir, ports: processPorts ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 }, runSchedules: false });
+  processPorts ??= stack.ports;
   return {
     stack,
     dataDir,
@@ -130,8 +148,8 @@ export function benchTitle(runId: string, number: number): string {
 }
 
 /** Submits proposal `number` through the JSON API, as a client would; returns the status. */
-export async function submitProposal(webUrl: string, runId: string, number: number): Promise<number> {
-  const response = await fetch(`${webUrl}/api/proposals`, {
+export async function submitProposal(client: BenchClient, webUrl: string, runId: string, number: number): Promise<number> {
+  const response = await client.request(`${webUrl}/api/proposals`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -146,7 +164,6 @@ export async function submitProposal(webUrl: string, runId: string, number: numb
       criteria: { strategicAlignment: 3, businessValue: 4, risk: 2, urgency: 3 },
     }),
   });
-  await response.arrayBuffer();
   return response.status;
 }
 
@@ -159,17 +176,25 @@ function decodeEntities(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** How deciding from a link went: each request's status and time (decision 0: not posted). */
+export interface LinkDecision {
+  readonly page: number;
+  readonly decision: number;
+  readonly pageMs: number;
+  readonly decisionMs: number;
+}
+
 /**
- * Decides an approval as a person does: opens the emailed Approve link (GET shows the page and
- * changes nothing), then submits the page's decision form with its hidden fields and the Approve
- * button. Returns the status of each request.
+ * Decides an approval as a person does: opens the Approve link of the approval email (GET shows the
+ * page and changes nothing), then submits the page's decision form with its hidden fields and the
+ * Approve button.
  */
-export async function approveFromEmail(email: InboxEmail): Promise<{ page: number; decision: number }> {
-  const link = /Approve: (\S+)/.exec(email.body.text ?? '')?.[1];
-  if (!link) throw new Error(`No Approve link in "${email.subject}"`);
-  const page = await fetch(link);
-  const html = await page.text();
-  if (page.status !== 200) return { page: page.status, decision: 0 };
+export async function approveFromLink(client: BenchClient, link: string): Promise<LinkDecision> {
+  const started = performance.now();
+  const page = await client.request(link);
+  const html = page.body;
+  const pageMs = performance.now() - started;
+  if (page.status !== 200) return { page: page.status, decision: 0, pageMs, decisionMs: Number.NaN };
   const form = /<form method="post" action="([^"]+)"[^>]*aria-label="Your decision">([\s\S]*?)<\/form>/.exec(html);
   if (!form) throw new Error('The approval page has no decision form');
   const fields = new URLSearchParams();
@@ -178,12 +203,11 @@ export async function approveFromEmail(email: InboxEmail): Promise<{ page: numbe
   }
   fields.append('comment', '');
   fields.append('decision', 'approve');
-  const decision = await fetch(new URL(decodeEntities(form[1]!), link), {
+  const posted = performance.now();
+  const decision = await client.request(new URL(decodeEntities(form[1]!), link), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: fields.toString(),
-    redirect: 'manual',
   });
-  await decision.arrayBuffer();
-  return { page: page.status, decision: decision.status };
+  return { page: page.status, decision: decision.status, pageMs, decisionMs: performance.now() - posted };
 }

@@ -1,3 +1,5 @@
+import { BenchClient } from './http-client.ts';
+
 /** Numbers the benchmarks print: percentiles, memory, a client pool, an environment size. */
 
 /** The p-th percentile (nearest rank) of `values`; NaN for none. */
@@ -41,18 +43,23 @@ export async function collectGarbage(): Promise<boolean> {
 }
 
 /**
- * Runs `count` jobs on `clients` concurrent workers, each taking the next job index when its last
- * one settled (as that many independent clients would). A failed job is counted, not thrown.
+ * Runs `count` jobs on `clients` concurrent clients, each taking the next job index when its last
+ * one settled (as that many independent people would), each with its own connection and address
+ * ({@link BenchClient}). A failed job is counted, not thrown.
  */
-export async function runClients(count: number, clients: number, job: (index: number) => Promise<void>): Promise<{ failures: unknown[] }> {
+export async function runClients(count: number, clients: number, job: (index: number, client: BenchClient) => Promise<void>): Promise<{ failures: unknown[] }> {
   let next = 0;
   const failures: unknown[] = [];
-  const worker = async () => {
-    for (let index = next++; index < count; index = next++) {
-      await job(index).catch((error: unknown) => failures.push(error));
+  const worker = async (client: BenchClient) => {
+    try {
+      for (let index = next++; index < count; index = next++) {
+        await job(index, client).catch((error: unknown) => failures.push(error));
+      }
+    } finally {
+      client.close();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(clients, count)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(clients, count)) }, (_, index) => worker(new BenchClient(index))));
   return { failures };
 }
 

@@ -1,4 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { fromStoredMoney, toStoredMoney } from '#domain/money.ts';
 import {
   FINAL_STATUSES,
   intakeExecutionName,
@@ -20,9 +22,19 @@ export interface Page<T> {
   readonly nextCursor?: string;
 }
 
+/** A stored proposal: its estimated cost is kept in integer minor units, read back as the decimal entered. */
 function toProposal(item: Record<string, unknown>): Proposal {
-  return ProposalSchema.parse(withoutKeys(item));
+  const record = withoutKeys(item);
+  const cost = StoredMoneySchema.safeParse(record.estimatedCost);
+  return ProposalSchema.parse(cost.success ? { ...record, estimatedCost: fromStoredMoney(cost.data) } : record);
 }
+
+/** The item of a proposal: keys, index keys, and the record with its cost in minor units. */
+function itemOf(proposal: Proposal): Record<string, unknown> {
+  return { ...keys.proposal(proposal.id), kind: 'proposal', ...indexKeys(proposal), ...proposal, estimatedCost: toStoredMoney(proposal.estimatedCost) };
+}
+
+const StoredMoneySchema = z.object({ amountMinor: z.number().int(), currency: z.string() });
 
 function indexKeys(proposal: Pick<Proposal, 'status' | 'submittedAt' | 'id' | 'submitter'>) {
   return {
@@ -44,7 +56,7 @@ export const proposalRepository = {
     await documentClient.send(
       new PutCommand({
         TableName: environment.tableName,
-        Item: { ...keys.proposal(proposal.id), kind: 'proposal', ...indexKeys(proposal), ...proposal },
+        Item: itemOf(proposal),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -164,7 +176,7 @@ export const proposalRepository = {
       await documentClient.send(
         new PutCommand({
           TableName: environment.tableName,
-          Item: { ...keys.proposal(proposal.id), kind: 'proposal', ...indexKeys(next), ...next },
+          Item: itemOf(next),
           ConditionExpression: '#status = :rejected AND revision = :revision',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':rejected': 'REJECTED', ':revision': proposal.revision },
@@ -198,7 +210,7 @@ export const proposalRepository = {
       await documentClient.send(
         new PutCommand({
           TableName: environment.tableName,
-          Item: { ...keys.proposal(proposal.id), kind: 'proposal', ...indexKeys(next), ...next },
+          Item: itemOf(next),
           ConditionExpression: '#status = :status AND executionName = :execution',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': proposal.status, ':execution': proposal.executionName },

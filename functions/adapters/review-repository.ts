@@ -65,47 +65,23 @@ export const reviewRepository = {
     return reviewRepository.whyNot(subject, executionName);
   },
 
-  /** Lets go of a review held by `holder`; `settled` closes it as decided (the decision ended the review). */
-  async release(subject: SubjectRef, executionName: string, holder: string, settled: boolean): Promise<void> {
+  /** Lets go of a review held by `holder`; `closeAs` closes it (a decision ended the review, or the subject was withdrawn). */
+  async release(subject: SubjectRef, executionName: string, holder: string, closeAs?: 'decided' | 'withdrawn'): Promise<void> {
     try {
       await documentClient.send(
         new UpdateCommand({
           TableName: environment.tableName,
           Key: keys.review(subject, executionName),
-          UpdateExpression: settled ? 'SET #state = :decided REMOVE lockedBy, lockUntil' : 'REMOVE lockedBy, lockUntil',
+          UpdateExpression: closeAs ? 'SET #state = :closed REMOVE lockedBy, lockUntil' : 'REMOVE lockedBy, lockUntil',
           ConditionExpression: 'lockedBy = :holder',
-          ...(settled ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
-          ExpressionAttributeValues: { ':holder': holder, ...(settled ? { ':decided': 'decided' } : {}) },
+          ...(closeAs ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
+          ExpressionAttributeValues: { ':holder': holder, ...(closeAs ? { ':closed': closeAs } : {}) },
         }),
       );
     } catch (error) {
       // The lease ran out and someone else holds it now: nothing of ours to release.
       if (!isConditionFailure(error)) throw error;
     }
-  },
-
-  /**
-   * Closes an open, unheld review because its subject is withdrawn. Answers `withdrawn` (also when
-   * it was already), or why not: `busy` (a decision is being recorded), `decided`, or `missing`.
-   */
-  async closeForWithdrawal(subject: SubjectRef, executionName: string, now: Date): Promise<'withdrawn' | 'busy' | 'missing' | 'decided'> {
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: environment.tableName,
-          Key: keys.review(subject, executionName),
-          UpdateExpression: 'SET #state = :withdrawn',
-          ConditionExpression: `attribute_exists(pk) AND ${OPEN} AND ${UNHELD}`,
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':withdrawn': 'withdrawn', ':now': now.toISOString(), ':open': 'open' },
-        }),
-      );
-      return 'withdrawn';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    const why = await reviewRepository.whyNot(subject, executionName);
-    return typeof why === 'object' ? why.closed : why;
   },
 
   /** Why a conditional change of an open review failed. */

@@ -140,10 +140,14 @@ export const cursor = {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidCursorError();
     const key = parsed as Record<string, unknown>;
     const names = Object.keys(key);
+    // With the partition named, exactly that index's key: the table's keys and the index's two.
+    const index = partition?.attribute.replace(/pk$/, '');
+    const expected = index ? ['pk', 'sk', `${index}pk`, `${index}sk`] : undefined;
     const wellFormed =
-      names.every((name) => (KEY_ATTRIBUTE_NAMES as readonly string[]).includes(name) && typeof key[name] === 'string' && (key[name] as string).length <= 1024) &&
+      names.every((name) => (KEY_ATTRIBUTE_NAMES as readonly string[]).includes(name) && typeof key[name] === 'string' && key[name] !== '' && (key[name] as string).length <= 1024) &&
       typeof key.pk === 'string' &&
       typeof key.sk === 'string' &&
+      (expected === undefined || (names.length === expected.length && expected.every((name) => names.includes(name)))) &&
       (partition === undefined || key[partition.attribute] === partition.value);
     if (!wellFormed) throw new InvalidCursorError();
     return key;

@@ -261,6 +261,8 @@ export interface EarlierDecision {
   readonly onBehalfOf?: PersonRef;
   readonly decidedAt: string;
   readonly comment?: string;
+  /** Made in an earlier review of the same subject (before a revision or a restart). */
+  readonly earlierReview?: boolean;
 }
 
 /** The decisions among approvals, level by level, oldest first. */

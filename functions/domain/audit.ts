@@ -25,12 +25,12 @@ export function chronological(events: readonly AuditEvent[]): AuditEvent[] {
   return [...events].sort((a, b) => a.at.localeCompare(b.at) || a.eventId.localeCompare(b.eventId));
 }
 
-/** How a workflow that stopped without an outcome ended, in words. */
-export const STOPPED_WORDS: Readonly<Record<string, string>> = {
-  ABORTED: 'stopped by an operator',
-  TIMED_OUT: 'by timing out',
-  FAILED: 'with a failure',
-};
+/** How a workflow that stopped without an outcome ended, as a sentence: "The review was stopped by an operator". */
+export function stoppedReason(status: string, cause?: string): string {
+  const how =
+    status === 'ABORTED' ? 'The review was stopped by an operator' : status === 'TIMED_OUT' ? "The review's workflow timed out" : "The review's workflow failed";
+  return cause ? `${how}: ${cause}` : how;
+}
 
 /** "Priya Shah" or "Noor Haddad on behalf of Priya Shah". */
 export function describeAssignee(approval: Pick<Approval, 'approver' | 'onBehalfOf'>): string {
@@ -139,7 +139,7 @@ export const reviewAudit = {
       type: 'review-stopped',
       at,
       actor: SYSTEM_ACTOR,
-      summary: `The review's workflow ended ${STOPPED_WORDS[status] ?? status.toLowerCase()}; its open approvals were closed`,
+      summary: `${stoppedReason(status)}; its open approvals were closed`,
       details: { executionName, status },
     };
   },

@@ -45,3 +45,55 @@ export function minorUnitDigits(currency: string): number {
   }
 }
 export type Money = z.infer<typeof MoneySchema>;
+
+const DECIMAL = /^(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
+
+/**
+ * An amount in major units (a number as JSON carries it, or a decimal string) as integer minor
+ * units of its currency. Works on the decimal digits, not by multiplying floats (0.29 × 100 is
+ * 28.999999999999996); a fraction finer than the minor unit rounds half up (100.5 JPY → 101).
+ */
+export function toMinorUnits(amount: number | string, currency: string): number {
+  const text = typeof amount === 'number' ? String(amount) : amount.trim();
+  const match = DECIMAL.exec(text);
+  if (!match || (typeof amount === 'number' && !Number.isFinite(amount))) {
+    throw new RangeError(`Not an amount: ${text}`);
+  }
+  const [, whole = '', fraction = '', exponent = '0'] = match;
+  // digits × 10^scale is the amount in minor units.
+  const digits = BigInt(`${whole}${fraction}`);
+  const scale = Number(exponent) - fraction.length + minorUnitDigits(currency);
+  let minor: bigint;
+  if (scale >= 0) {
+    minor = digits * 10n ** BigInt(scale);
+  } else {
+    const divisor = 10n ** BigInt(-scale);
+    minor = digits / divisor + ((digits % divisor) * 2n >= divisor ? 1n : 0n);
+  }
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Amount too large: ${text} ${currency}`);
+  return Number(minor);
+}
+
+/** The exact decimal text of an amount in minor units: 1234567 JPY → "1234567", 1234567 KWD → "1234.567". */
+export function minorToDecimalText(amountMinor: number, currency: string): `${number}` {
+  const digits = minorUnitDigits(currency);
+  if (digits === 0) return `${amountMinor}`;
+  const padded = String(amountMinor).padStart(digits + 1, '0');
+  return `${padded.slice(0, -digits)}.${padded.slice(-digits)}` as `${number}`;
+}
+
+/** Money as it is stored: integer minor units of its currency, never a binary fraction. */
+export interface StoredMoney {
+  readonly amountMinor: number;
+  readonly currency: string;
+}
+
+/** An entered amount as stored. */
+export function toStoredMoney(money: Money): StoredMoney {
+  return { amountMinor: toMinorUnits(money.amount, money.currency), currency: money.currency };
+}
+
+/** A stored amount as the decimal people enter and read. */
+export function fromStoredMoney(money: StoredMoney): Money {
+  return { amount: Number(minorToDecimalText(money.amountMinor, money.currency)), currency: money.currency };
+}

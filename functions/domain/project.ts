@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { minorUnitDigits } from './money.ts';
+import { minorToDecimalText, toMinorUnits } from './money.ts';
 import { PermanentError } from './errors.ts';
 import { PersonRefSchema, type PersonRef } from './person-ref.ts';
 import type { Proposal } from './proposal.ts';
@@ -117,40 +117,10 @@ export function projectIdFor(proposalId: string): string {
 }
 
 
-const DECIMAL = /^(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
-
-/**
- * An amount in major units (a number as JSON carries it, or a decimal string) as integer minor
- * units of its currency. Works on the decimal digits, not by multiplying floats (0.29 × 100 is
- * 28.999999999999996); a fraction finer than the minor unit rounds half up (100.5 JPY → 101).
- */
-export function toMinorUnits(amount: number | string, currency: string): number {
-  const text = typeof amount === 'number' ? String(amount) : amount.trim();
-  const match = DECIMAL.exec(text);
-  if (!match || (typeof amount === 'number' && !Number.isFinite(amount))) {
-    throw new RangeError(`Not an amount: ${text}`);
-  }
-  const [, whole = '', fraction = '', exponent = '0'] = match;
-  // digits × 10^scale is the amount in minor units.
-  const digits = BigInt(`${whole}${fraction}`);
-  const scale = Number(exponent) - fraction.length + minorUnitDigits(currency);
-  let minor: bigint;
-  if (scale >= 0) {
-    minor = digits * 10n ** BigInt(scale);
-  } else {
-    const divisor = 10n ** BigInt(-scale);
-    minor = digits / divisor + ((digits % divisor) * 2n >= divisor ? 1n : 0n);
-  }
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Amount too large: ${text} ${currency}`);
-  return Number(minor);
-}
 
 /** The exact decimal text of a budget in major units: 1234567 JPY → "1234567", 1234567 KWD → "1234.567". */
 function budgetAmountText(budget: Budget): `${number}` {
-  const digits = minorUnitDigits(budget.currency);
-  if (digits === 0) return `${budget.amountMinor}`;
-  const padded = String(budget.amountMinor).padStart(digits + 1, '0');
-  return `${padded.slice(0, -digits)}.${padded.slice(-digits)}` as `${number}`;
+  return minorToDecimalText(budget.amountMinor, budget.currency);
 }
 
 /** A budget as a reader of its currency expects it (en-GB separators, like the proposal pages). */

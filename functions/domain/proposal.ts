@@ -107,6 +107,8 @@ export const ProposalSchema = ProposalFieldsSchema.extend({
       /** The level whose decision ended the review. */
       level: z.number().optional(),
       error: z.string().optional(),
+      /** Why a review ended without a decision, in words (a stopped workflow). */
+      reason: z.string().optional(),
     })
     .optional(),
   review: z
@@ -126,11 +128,11 @@ export const ProposalSchema = ProposalFieldsSchema.extend({
   projectId: z.string().optional(),
   /** 1 for the first submission, one more for each resubmission after a rejection. */
   revision: z.number().default(1),
-  /** Hashes of the secrets in the submitter's withdraw and revise links. */
+  /** The submitter's link keys, each bound to its purpose: `withdraw:<hash>`, `revise:<hash>`. */
   submitterKeyHashes: z.array(z.string()).default([]),
   /** Which run of the current revision's review this is: the PMO may restart a failed or expired one. */
   attempt: z.number().default(1),
-  /** Hashes of the secrets in the restart links emailed to the PMO. */
+  /** The restart links' keys, each bound to the person it was emailed to: `<hash>:<email>`. */
   restartKeyHashes: z.array(z.string()).default([]),
 });
 
@@ -170,6 +172,19 @@ export function finalStatusFor(decision: ProposalOutcome['decision']): ProposalS
 export function intakeExecutionName(proposalId: string, revision = 1, attempt = 1): string {
   const base = revision === 1 ? `proposal-${proposalId}` : `proposal-${proposalId}-r${revision}`;
   return attempt === 1 ? base : `${base}-a${attempt}`;
+}
+
+/** What a submitter's emailed link may do: each key opens one purpose only. */
+export type SubmitterLinkPurpose = 'withdraw' | 'revise';
+
+/** The stored form of a submitter key: its purpose and the hash of its secret. */
+export function submitterKeyEntry(purpose: SubmitterLinkPurpose, hash: string): string {
+  return `${purpose}:${hash}`;
+}
+
+/** The stored form of a restart key: the hash of its secret and whom it was emailed to. */
+export function restartKeyEntry(hash: string, email: string): string {
+  return `${hash}:${email}`;
 }
 
 /** Statuses from which the PMO may restart a review that ended without a decision. */

@@ -104,7 +104,8 @@ export const ReviewOutcomeSchema = z.discriminatedUnion('decision', [
   ReviewDecisionSchema.extend({ level: z.number().optional() }),
   z.object({ decision: z.literal('expired'), level: z.number().optional() }),
   z.object({ decision: z.literal('withdrawn') }),
-  z.object({ decision: z.literal('failed'), error: z.string().optional() }),
+  /** `error` names the failure for operators; `reason`, when there is one, says it in words for people. */
+  z.object({ decision: z.literal('failed'), error: z.string().optional(), reason: z.string().max(500).optional() }),
 ]);
 export type ReviewOutcome = z.infer<typeof ReviewOutcomeSchema>;
 

@@ -35,7 +35,7 @@ function withArticle(noun: string): string {
 /** "Level 1 (PMO review): approved by Priya Shah on 23 Nov 2026, 15:05 CET (UTC+1)". */
 function earlierDecisionText(decision: EarlierDecision): string {
   const who = decision.onBehalfOf ? `${decision.approver.name} on behalf of ${decision.onBehalfOf.name}` : decision.approver.name;
-  return `Level ${decision.level} (${decision.levelName}): ${decision.decision === 'approve' ? 'approved' : 'rejected'} by ${who} on ${formatDateTime(decision.decidedAt, environment.orgTimeZone)}`;
+  return `${decision.earlierReview ? 'Earlier review, l' : 'L'}evel ${decision.level} (${decision.levelName}): ${decision.decision === 'approve' ? 'approved' : 'rejected'} by ${who} on ${formatDateTime(decision.decidedAt, environment.orgTimeZone)}`;
 }
 
 /** The decisions of a review with their comments, for later approvers and the submitter. */

@@ -6,19 +6,23 @@ import { environment } from '#adapters/environment.ts';
 import { DecisionList, decisionListText } from './approval-emails.tsx';
 import { DetailTable, EmailLayout, ExternalLink, FactsTable, factsText, message, oneLine, type EmailMessage } from './layout.tsx';
 
-/** Tells the submitter the proposal arrived, with the personal link to withdraw it. */
+/**
+ * Tells the submitter the proposal arrived (or, after the PMO restarted a review that stopped, that
+ * it is in review again), with the personal link to withdraw it.
+ */
 export function submissionReceivedEmail(input: { readonly proposal: Proposal; readonly proposalUrl: string; readonly withdrawUrl: string }): EmailMessage {
   const { proposal } = input;
   const view = proposalSummary(proposal);
-  const subject = oneLine(`Proposal received: ${proposal.title}`);
+  const restarted = proposal.attempt > 1;
+  const subject = oneLine(restarted ? `Proposal in review again: ${proposal.title}` : `Proposal received: ${proposal.title}`);
   const revised = proposal.revision > 1 ? ` (revision ${proposal.revision})` : '';
+  const opening = restarted
+    ? `The PMO restarted the review of your proposal "${proposal.title}"${revised}. It goes to its approvers again from the first level; you will get an email with the decision.`
+    : `We received your proposal "${proposal.title}"${revised}. It will be scored and sent to its approvers; you will get an email with the decision.`;
   const html = (
     <EmailLayout title={subject}>
       <p>Hello {proposal.submitter.name},</p>
-      <p>
-        We received your proposal <strong>{proposal.title}</strong>
-        {revised}. It will be scored and sent to its approvers; you will get an email with the decision.
-      </p>
+      <p>{opening}</p>
       <FactsTable view={view} />
       <p>
         <ExternalLink href={input.proposalUrl}>Follow its progress</ExternalLink>
@@ -31,7 +35,7 @@ export function submissionReceivedEmail(input: { readonly proposal: Proposal; re
   return message(subject, html, [
     `Hello ${proposal.submitter.name},`,
     '',
-    `We received your proposal "${proposal.title}"${revised}. It will be scored and sent to its approvers; you will get an email with the decision.`,
+    opening,
     '',
     ...factsText(view),
     '',
@@ -74,7 +78,7 @@ export function outcomeEmail(input: {
     outcome.decision === 'expired'
       ? 'Nobody decided before the deadline. The PMO has been told and will follow up with you.'
       : outcome.decision === 'failed'
-        ? 'Something went wrong while processing it. The PMO has been told and will follow up with you.'
+        ? `${outcome.reason ? `${outcome.reason}.` : 'Something went wrong while processing it.'} The PMO has been told and will follow up with you.`
         : '';
   const html = (
     <EmailLayout title={subject}>
@@ -130,8 +134,8 @@ export function pmoAttentionEmail(input: {
 }): EmailMessage {
   const { proposal, outcome, proposalUrl, recipientName, restartUrl } = input;
   const view = proposalSummary(proposal);
-  const what = outcome.decision === 'expired' ? 'expired without a decision' : 'failed to process';
-  const reason = outcome.decision === 'failed' && outcome.error ? `Reason: ${outcome.error}.` : '';
+  const what = outcome.decision === 'expired' ? 'expired without a decision' : outcome.reason ? 'stopped before a decision' : 'failed to process';
+  const reason = outcome.decision === 'failed' && (outcome.reason ?? outcome.error) ? `Reason: ${outcome.reason ?? outcome.error}.` : '';
   const subject = oneLine(`Needs attention: proposal ${what}: ${proposal.title}`);
   const html = (
     <EmailLayout title={subject}>

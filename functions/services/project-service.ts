@@ -11,6 +11,7 @@ import {
 } from '#domain/project.ts';
 import type { PersonRef } from '#domain/person-ref.ts';
 import type { Proposal } from '#domain/proposal.ts';
+import type { AuditEvent } from '#domain/audit.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { directoryRepository } from '#adapters/directory-repository.ts';
 import { projectRepository, type ProjectPage, type ProjectQuery } from '#adapters/project-repository.ts';
@@ -145,4 +146,10 @@ export async function updateProject(id: string, input: ProjectUpdate, now: Date,
     return { kind: 'updated', project: updated };
   }
   throw new Error(`Project ${id} kept changing while it was updated; try again`);
+}
+
+/** A project's audit trail (created, manager and status changes), oldest first; undefined when there is no such project. */
+export async function projectHistory(id: string): Promise<AuditEvent[] | undefined> {
+  if (!(await projectRepository.get(id))) return undefined;
+  return auditRepository.listForSubject({ type: 'project', id });
 }

@@ -1,10 +1,11 @@
-import { ProposalPolicySchema } from '#domain/approval-policy.ts';
+import { inBaseCurrency, ProposalPolicySchema } from '#domain/approval-policy.ts';
+import { formatMoney } from '#domain/format.ts';
 import { decisionsOf } from '#domain/approval.ts';
-import { STOPPED_WORDS } from '#domain/audit.ts';
+import { stoppedReason } from '#domain/audit.ts';
 import { createLinkSecret } from '#domain/link-secret.ts';
 import { proposalAudit } from '#domain/proposal-audit.ts';
 import { proposalSummary } from '#domain/proposal-summary.ts';
-import { FINAL_STATUSES, finalStatusFor, type Proposal, type ProposalOutcome } from '#domain/proposal.ts';
+import { FINAL_STATUSES, finalStatusFor, restartKeyEntry, submitterKeyEntry, type Proposal, type ProposalOutcome } from '#domain/proposal.ts';
 import type { ReviewOutcome, ReviewPlan } from '#domain/subject.ts';
 import { outcomeEmail, pmoAttentionEmail, submissionReceivedEmail } from '#emails/proposal-emails.tsx';
 import { loadApprovalPolicy } from '#adapters/approval-policy-source.ts';
@@ -12,6 +13,7 @@ import { approvalRepository } from '#adapters/approval-repository.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { directoryRepository } from '#adapters/directory-repository.ts';
 import { sendEmailOnce } from '#adapters/email-sender.ts';
+import { logger } from '#adapters/logger.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import bundledPolicy from '../config/approval-policies/proposal.json' with { type: 'json' };
 import { pageUrl, proposalPageUrl, restartLink, reviseLink, withdrawLink } from './links.ts';
@@ -28,8 +30,15 @@ export const proposalPolicy = loadApprovalPolicy(bundledPolicy, ProposalPolicySc
 /** A proposal as the review engine sees it; a score under the policy's floor is flagged, never rejected. */
 export function proposalAsSubject(proposal: Proposal): ReviewSubject {
   const belowFloor = (proposal.score?.total ?? 0) < proposalPolicy.scoreFloor;
+  const summary = proposalSummary(proposal);
+  const { baseCurrency } = proposalPolicy;
+  // Levels are chosen by the amount in the policy's base currency: show the figure that routed it.
+  const routed =
+    proposal.estimatedCost.currency === baseCurrency || !(proposal.estimatedCost.currency in proposalPolicy.exchangeRates)
+      ? []
+      : [{ label: `In ${baseCurrency} (for routing)`, value: formatMoney({ amount: inBaseCurrency(proposal.estimatedCost, proposalPolicy), currency: baseCurrency }) }];
   return {
-    view: proposalSummary(proposal),
+    view: { ...summary, facts: [...summary.facts.slice(0, 2), ...routed, ...summary.facts.slice(2)] },
     amount: proposal.estimatedCost,
     ...(belowFloor ? { attention: "Below threshold: the score is under the PMO's floor. It was not rejected automatically; please look at the breakdown." } : {}),
     state: proposal.status === 'WITHDRAWN' ? 'withdrawn' : FINAL_STATUSES.includes(proposal.status) ? 'closed' : 'open',
@@ -60,7 +69,7 @@ function toProposalOutcome(outcome: ReviewOutcome, now: Date): ProposalOutcome {
     case 'withdrawn':
       return { decision: 'withdrawn', decidedAt: now.toISOString() };
     case 'failed':
-      return { decision: 'failed', decidedAt: now.toISOString(), ...(outcome.error ? { error: outcome.error } : {}) };
+      return { decision: 'failed', decidedAt: now.toISOString(), ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.reason ? { reason: outcome.reason } : {}) };
   }
 }
 
@@ -96,7 +105,7 @@ async function recordProposalOutcome(id: string, reviewOutcome: ReviewOutcome, e
       if (stored.status === 'REJECTED') {
         const { secret, hash } = createLinkSecret();
         // Stored before the email goes out, so the emailed link always works.
-        await proposalRepository.addSubmitterKey(stored.id, hash);
+        await proposalRepository.addSubmitterKey(stored.id, submitterKeyEntry('revise', hash));
         reviseUrl = reviseLink(stored.id, secret);
       }
       return outcomeEmail({
@@ -127,7 +136,7 @@ async function tellPmo(proposal: Proposal, outcome: ProposalOutcome, executionNa
       lead,
       async () => {
         const { secret, hash } = createLinkSecret();
-        await proposalRepository.addRestartKey(proposal.id, hash);
+        await proposalRepository.addRestartKey(proposal.id, restartKeyEntry(hash, lead.email));
         return pmoAttentionEmail({ proposal, outcome, proposalUrl: proposalPageUrl(proposal.id), recipientName: lead.name, restartUrl: restartLink(proposal.id, secret) });
       },
       now,
@@ -168,7 +177,7 @@ export const proposalRegistration: SubjectRegistration = {
       proposal.submitter,
       async () => {
         const { secret, hash } = createLinkSecret();
-        await proposalRepository.addSubmitterKey(proposal.id, hash);
+        await proposalRepository.addSubmitterKey(proposal.id, submitterKeyEntry('withdraw', hash));
         return submissionReceivedEmail({ proposal, proposalUrl: proposalPageUrl(proposal.id), withdrawUrl: withdrawLink(proposal.id, secret) });
       },
       now,
@@ -178,16 +187,27 @@ export const proposalRegistration: SubjectRegistration = {
   onOutcome: (subject, outcome, executionName, now) => recordProposalOutcome(subject.view.subject.id, outcome, executionName, now),
 
   async repairUnstarted(olderThan) {
-    const unstarted = await proposalRepository.listSubmittedBefore(olderThan);
-    for (const proposal of unstarted) await startReviewOf(proposal);
-    return unstarted.length;
+    let started = 0;
+    for (const listed of await proposalRepository.listSubmittedBefore(olderThan)) {
+      try {
+        // The index may lag the item (eventually consistent on AWS; a crash mid-write locally):
+        // only a proposal that, read by id, is still waiting is started.
+        const proposal = await proposalRepository.get(listed.id);
+        if (proposal?.status !== 'SUBMITTED') continue;
+        await startReviewOf(proposal);
+        started += 1;
+      } catch (error) {
+        // One proposal's trouble must not hold up the others; the next sweep tries again.
+        logger.error('Starting the review of an unstarted proposal failed', { subject: `proposal:${listed.id}`, error });
+      }
+    }
+    return started;
   },
 
   async onStopped(subject, stop, now) {
     // A failure the workflow caught is recorded already (status FAILED): only a review still
     // open is ended here, as a failure that says how the workflow ended.
     if (subject.state !== 'open') return;
-    const error = `The review's workflow ended ${STOPPED_WORDS[stop.status] ?? stop.status} (${stop.status})`;
-    await recordProposalOutcome(subject.view.subject.id, { decision: 'failed', error }, stop.executionName, now);
+    await recordProposalOutcome(subject.view.subject.id, { decision: 'failed', error: `Execution${stop.status === 'ABORTED' ? 'Aborted' : stop.status === 'TIMED_OUT' ? 'TimedOut' : 'Failed'}`, reason: stoppedReason(stop.status, stop.cause) }, stop.executionName, now);
   },
 };

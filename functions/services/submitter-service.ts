@@ -1,15 +1,16 @@
 import { linkSecretMatches } from '#domain/link-secret.ts';
 import { proposalAudit, proposalSubject } from '#domain/proposal-audit.ts';
-import { WITHDRAWABLE_STATUSES, type Proposal, type ProposalInput } from '#domain/proposal.ts';
+import { WITHDRAWABLE_STATUSES, type Proposal, type ProposalInput, type SubmitterLinkPurpose } from '#domain/proposal.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { startReviewOf } from './intake-service.ts';
 import { withdrawApprovals } from './review/reassignment.ts';
-import { claimWithdrawal } from './review/withdrawal.ts';
+import { withdrawUnderHold } from './review/withdrawal.ts';
 
-/** Whether a secret from one of the submitter's emails opens this proposal's submitter pages. */
-export function isSubmitterKey(proposal: Proposal, secret: string | undefined): boolean {
-  return proposal.submitterKeyHashes.some((hash) => linkSecretMatches(secret, hash));
+/** Whether a secret from one of the submitter's emails opens this proposal for `purpose` (and only that). */
+export function isSubmitterKey(proposal: Proposal, secret: string | undefined, purpose: SubmitterLinkPurpose): boolean {
+  const prefix = `${purpose}:`;
+  return proposal.submitterKeyHashes.some((entry) => entry.startsWith(prefix) && linkSecretMatches(secret, entry.slice(prefix.length)));
 }
 
 /** What a submitter link leads to. */
@@ -19,10 +20,10 @@ export type SubmitterAccess =
   | { readonly kind: 'ok'; readonly proposal: Proposal };
 
 /** Opens a proposal for its submitter, by the secret of a link the submitter was emailed. */
-export async function submitterAccess(proposalId: string, secret: string | undefined): Promise<SubmitterAccess> {
+export async function submitterAccess(proposalId: string, secret: string | undefined, purpose: SubmitterLinkPurpose): Promise<SubmitterAccess> {
   const proposal = await proposalRepository.get(proposalId);
   if (!proposal) return { kind: 'not-found' };
-  return isSubmitterKey(proposal, secret) ? { kind: 'ok', proposal } : { kind: 'forbidden' };
+  return isSubmitterKey(proposal, secret, purpose) ? { kind: 'ok', proposal } : { kind: 'forbidden' };
 }
 
 /** What a withdrawal did. */
@@ -33,17 +34,20 @@ export type WithdrawalResult = SubmitterAccess | { readonly kind: 'not-withdrawa
  * answer 410), and the workflow told so that it records the outcome and ends.
  */
 export async function withdrawProposal(proposalId: string, secret: string | undefined, now: Date): Promise<WithdrawalResult> {
-  const access = await submitterAccess(proposalId, secret);
+  const access = await submitterAccess(proposalId, secret, 'withdraw');
   if (access.kind !== 'ok') return access;
   const { proposal } = access;
-  if (!WITHDRAWABLE_STATUSES.includes(proposal.status)) return { kind: 'not-withdrawable', proposal };
-  // Exactly one of a withdrawal and a decision that ends the review wins; the review arbitrates.
-  if (proposal.executionName && (await claimWithdrawal(proposalSubject(proposal.id), proposal.executionName)) === 'decided') {
-    return { kind: 'not-withdrawable', proposal: (await proposalRepository.get(proposalId)) ?? proposal };
+  if (proposal.status === 'WITHDRAWN') {
+    // A repeat finishes what an earlier attempt may have left undone (both steps are idempotent).
+    await auditRepository.append(proposalAudit.withdrawn(proposal, proposal.outcome?.decidedAt ?? now.toISOString()));
+    await withdrawApprovals(proposalSubject(proposal.id), now);
   }
-  const withdrawn = await proposalRepository.withdraw(proposal, { decision: 'withdrawn', decidedBy: proposal.submitter, decidedAt: now.toISOString() }, now);
-  // A concurrent withdrawal won: this one gets what a later repeat gets.
-  if (!withdrawn) return { kind: 'not-withdrawable', proposal: (await proposalRepository.get(proposalId)) ?? proposal };
+  if (!WITHDRAWABLE_STATUSES.includes(proposal.status)) return { kind: 'not-withdrawable', proposal };
+  const write = () => proposalRepository.withdraw(proposal, { decision: 'withdrawn', decidedBy: proposal.submitter, decidedAt: now.toISOString() }, now);
+  // Exactly one of a withdrawal and a decision that ends the review wins; the review arbitrates.
+  const claim = proposal.executionName ? await withdrawUnderHold(proposalSubject(proposal.id), proposal.executionName, write) : (await write()) ? 'withdrawn' : 'lost';
+  // A decision ended the review first, or a concurrent withdrawal won: this one gets what a later repeat gets.
+  if (claim !== 'withdrawn') return { kind: 'not-withdrawable', proposal: (await proposalRepository.get(proposalId)) ?? proposal };
   await auditRepository.append(proposalAudit.withdrawn(proposal, now.toISOString()));
   const approversTold = await withdrawApprovals(proposalSubject(proposal.id), now);
   return { kind: 'withdrawn', proposal: { ...proposal, status: 'WITHDRAWN' }, approversTold };
@@ -58,10 +62,10 @@ export type ResubmissionResult = { readonly kind: 'not-rejected'; readonly propo
  * workflow execution for the new revision).
  */
 export async function resubmitProposal(current: Proposal, input: ProposalInput, now: Date): Promise<ResubmissionResult> {
-  // A resubmission whose workflow did not start (the start failed after the save) is started now.
-  const unstarted = current.status === 'SUBMITTED' && current.revision > 1;
-  if (current.status !== 'REJECTED' && !unstarted) return { kind: 'not-rejected', proposal: current };
-  const revised = unstarted ? current : await proposalRepository.resubmit(current, input, now);
+  // A resubmission whose start was lost is started by the sweep's repair step; a second POST of the
+  // form is refused, not read as another revision.
+  if (current.status !== 'REJECTED') return { kind: 'not-rejected', proposal: current };
+  const revised = await proposalRepository.resubmit(current, input, now);
   if (!revised) return { kind: 'not-rejected', proposal: (await proposalRepository.get(current.id))! };
   await auditRepository.append(proposalAudit.resubmitted(revised, now.toISOString()));
   await startReviewOf(revised);

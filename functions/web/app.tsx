@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { logger } from '#adapters/logger.ts';
 import { MessagePage } from './pages/layout.tsx';
@@ -12,7 +13,7 @@ import { projectRoutes } from './routes/project-routes.tsx';
 import { proposalPages } from './routes/proposal-pages.tsx';
 import { rateLimited } from './routes/rate-limits.tsx';
 import { proposalsApi } from './routes/proposals-api.tsx';
-import { notFoundPage } from './routes/responses.tsx';
+import { notFoundPage, payloadTooLarge, unreadableRequest } from './routes/responses.tsx';
 import { submitterLinks } from './routes/submitter-links.tsx';
 import { STYLESHEET } from './styles.ts';
 
@@ -61,15 +62,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        isApi(c)
-          ? c.json({ error: 'PayloadTooLarge', message: `The body exceeds ${MAX_BODY_BYTES} bytes` }, 413)
-          : c.html(
-              <MessagePage title="Too much text" tone="bad">
-                <p>The form was larger than {MAX_BODY_BYTES / 1024} KB. Please shorten the description and try again.</p>
-              </MessagePage>,
-              413,
-            ),
+      onError: (c) => payloadTooLarge(c, MAX_BODY_BYTES, isApi(c)),
     }),
   );
 
@@ -129,6 +122,9 @@ export function createWebApp(options: WebAppOptions = {}) {
   });
 
   app.onError((error, c) => {
+    // A request Hono itself could not read (a malformed multipart form) is the client's error;
+    // its text names the parser's internals, so the answer keeps to its own words.
+    if (error instanceof HTTPException && error.status < 500) return unreadableRequest(c, error.status, isApi(c));
     // The page says nothing of the error: exception text can reveal internals.
     logger.error('Request failed', { method: c.req.method, path: c.req.path, error });
     if (isApi(c)) return c.json({ error: 'InternalError', message: 'Something went wrong; please try again' }, 500);

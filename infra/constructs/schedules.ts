@@ -54,6 +54,8 @@ export class Schedules extends Construct {
         schedule: scheduler.ScheduleExpression.expression(definition.cron, TimeZone.of(definition.timeZone)),
         target: new targets.LambdaInvoke(props.targets[definition.target], {
           role: this.invokeRole,
+          // The scheduled time, not the delivery time: a late or retried run acts as of when it was due.
+          input: scheduler.ScheduleTargetInput.fromObject({ time: scheduler.ContextAttribute.scheduledTime, schedule: definition.name }),
           retryAttempts: 5,
           maxEventAge: Duration.hours(1),
         }),

@@ -6,7 +6,6 @@ import type { Server } from 'node:http';
 import { DynamoDBClient, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { serve, type ServerType } from '@hono/node-server';
 import dynalite from 'dynalite';
 import * as sesLocalModule from 'aws-ses-v2-local';
 import { DirectoryFileSchema } from '#domain/directory.ts';
@@ -15,12 +14,17 @@ import { FUNCTION_CATALOGUE } from '#handlers/catalogue.ts';
 import { WORKFLOW_SUBJECTS, workflowKeyOfStateMachine } from '#workflows/contracts.ts';
 import { arnVariableOf, longestApprovalWaitOf, WORKFLOWS } from '#workflows/registry.ts';
 import { SCHEDULES, type ScheduleDefinition } from '#workflows/schedules.ts';
+import { DynamoDbFront } from './dynamodb-front.ts';
+import { LocalFaults } from './faults.ts';
+import { beforeDeadline, InFlight } from './in-flight.ts';
 import { LocalLambdaRuntime } from './lambda-runtime.ts';
 import { installMailPersistence, uninstallMailPersistence } from './mail-store.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, functionKeyOf, localFunctionArn, localStateMachineName, renderLocalStateMachines } from './render-state-machines.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { installSesFront } from './ses-front.ts';
 import { type ExecutionStatusChangeEvent, LocalStepFunctions, ensureExecutionTable } from './step-functions/local-step-functions.ts';
 import { ensureProductTable } from './table-definition.ts';
+import { LocalWebServer } from './web-server.ts';
 
 /** Where and how the local stack runs. Port 0 picks a free port (tests). */
 export interface LocalStackOptions {
@@ -35,7 +39,24 @@ export interface LocalStackOptions {
   readonly runSchedules?: boolean;
   /** Seed the demo directory into an empty store. */
   readonly seedDemoDirectory?: boolean;
+  /** The longest a stop waits for the work under way before it cuts it (default 10 s). */
+  readonly drainTimeoutMs?: number;
   readonly log?: (message: string) => void;
+}
+
+/** What a stop did: how long it took, and what it had to cut at its deadline. */
+export interface StopReport {
+  readonly durationMs: number;
+  /** Web requests still unanswered at the deadline; their connections were dropped. */
+  readonly cutRequests: readonly string[];
+  /** Handler invocations still running at the deadline. */
+  readonly cutInvocations: readonly string[];
+  /** Database requests still under way when the database closed. */
+  readonly cutDatabaseRequests: readonly string[];
+  /** Whether the Step Functions service stopped in time (its waiting executions resume at the next start). */
+  readonly stepFunctionsClosed: boolean;
+  /** Whether the database (LevelDB) closed. */
+  readonly databaseClosed: boolean;
 }
 
 /** A running local stack. */
@@ -46,15 +67,22 @@ export interface LocalStack {
   /** The ARN of every workflow's state machine, by registry key. */
   readonly stateMachineArns: Readonly<Record<string, string>>;
   readonly intakeStateMachineArn: string;
+  /** Faults of the stand-ins that tests switch on (SES throttling or refusing, a failing handler, racing writes). */
+  readonly faults: LocalFaults;
   /** Runs a schedule's target now, as if the schedule fired at `scheduledTime`. */
   runSchedule(name: string, scheduledTime: Date): Promise<unknown>;
   /** Whether every part answers: what GET /healthz reports. */
   health(): Promise<{ ok: boolean; parts: Record<string, boolean> }>;
-  close(): Promise<void>;
+  /**
+   * Stops gracefully: takes no new work, lets the work under way finish (within the drain
+   * timeout), then stops Step Functions, then the database. Calling it again returns the same stop.
+   */
+  close(): Promise<StopReport>;
 }
 
 export const TABLE_NAME = 'pmo';
 const EXECUTIONS_TABLE_NAME = 'pmo-local-executions';
+const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 // aws-ses-v2-local is CommonJS with an `exports.default`; Node's ESM loader wraps it once more.
 const sesLocal = ((sesLocalModule as unknown as { default: { default?: unknown } }).default.default ??
   (sesLocalModule as unknown as { default: unknown }).default) as typeof sesLocalModule.default;
@@ -72,37 +100,11 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-function closeServer(server: Server | ServerType | undefined): Promise<void> {
-  if (!server) return Promise.resolve();
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    (server as Server).closeAllConnections?.();
+    server.closeAllConnections();
     server.close(() => resolve());
   });
-}
-
-/**
- * Work in flight (handler invocations, web requests): the stack waits for it before closing the
- * database, which would otherwise fail under a handler that is still writing.
- */
-class InFlight {
-  readonly #pending = new Set<Promise<unknown>>();
-
-  track<T>(work: Promise<T>): Promise<T> {
-    this.#pending.add(work);
-    work.then(
-      () => this.#pending.delete(work),
-      () => this.#pending.delete(work),
-    );
-    return work;
-  }
-
-  /** Resolves when everything started so far has settled, or after `timeoutMs`. */
-  async settle(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.allSettled([...this.#pending]), timeout]);
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -134,6 +136,66 @@ function formatExtra(extra: object | undefined): string {
   return ` (${entries.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ')})`;
 }
 
+/** The parts of a local stack, as far as they started; a stop closes those that did. */
+interface Parts {
+  web?: LocalWebServer;
+  scheduler?: LocalScheduler;
+  stepFunctions?: LocalStepFunctions;
+  sfnClient?: SFNClient;
+  database?: DynamoDbFront;
+  dynamoServer?: Server;
+  dynamoClient?: DynamoDBClient;
+  mailServer?: Server;
+  mailDir?: string;
+}
+
+/**
+ * The graceful stop, in the order the work flows: the web server and the scheduler take nothing
+ * new; the requests under way are answered; the handler invocations they and the workflows started
+ * finish (a workflow moves on until it waits for a decision); then Step Functions stops (executions
+ * still waiting stay RUNNING in the table and resume at the next start), then the database. All of
+ * it within `drainTimeoutMs`; what is still under way then is cut, and said so.
+ */
+async function stop(parts: Parts, invocations: InFlight, drainTimeoutMs: number, log: (message: string) => void): Promise<StopReport> {
+  const startedAt = Date.now();
+  const deadline = startedAt + drainTimeoutMs;
+  parts.scheduler?.stop();
+  parts.web?.beginDrain(deadline);
+  const answered = (await parts.web?.settle(deadline)) ?? true;
+  const cutRequests = answered ? [] : parts.web!.describeInFlight();
+  await invocations.idle(deadline);
+  const stepFunctionsClosed = parts.stepFunctions ? await beforeDeadline(parts.stepFunctions.close(), deadline) : true;
+  // Steps of the executions Step Functions just abandoned may still be running.
+  const invoked = await invocations.settle(deadline);
+  const cutInvocations = invoked ? [] : invocations.describe();
+  await parts.web?.close();
+  parts.sfnClient?.destroy();
+  const database = parts.database
+    ? await parts.database.close(deadline)
+    : { cutRequests: [], closed: parts.dynamoServer ? await beforeDeadline(closeServer(parts.dynamoServer), deadline) : true };
+  parts.dynamoClient?.destroy();
+  if (parts.mailServer) await closeServer(parts.mailServer);
+  if (parts.mailDir) uninstallMailPersistence(parts.mailDir);
+  const report: StopReport = {
+    durationMs: Date.now() - startedAt,
+    cutRequests,
+    cutInvocations,
+    cutDatabaseRequests: database.cutRequests,
+    stepFunctionsClosed,
+    databaseClosed: database.closed,
+  };
+  const cut = [
+    cutRequests.length > 0 ? `web requests without an answer: ${cutRequests.join(', ')}` : '',
+    cutInvocations.length > 0 ? `handler invocations: ${cutInvocations.join(', ')}` : '',
+    stepFunctionsClosed ? '' : 'Step Functions had not stopped (its executions resume at the next start)',
+    database.cutRequests.length > 0 ? `database requests: ${database.cutRequests.join(', ')}` : '',
+    database.closed ? '' : 'the database did not close',
+  ].filter(Boolean);
+  if (cut.length > 0) log(`warning: the stop cut, after ${Math.round(drainTimeoutMs / 100) / 10} s: ${cut.join('; ')}`);
+  else log(`Stopped after finishing the work under way (${report.durationMs} ms)`);
+  return report;
+}
+
 /**
  * Starts the whole product on this machine: DynamoDB (dynalite), SES (aws-ses-v2-local), Step
  * Functions (our endpoint over aws-local-stepfunctions), the schedules (croner) and the web app,
@@ -145,23 +207,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
   // Before any handler module is loaded: Powertools decides how to keep its state on first use.
   const runtime = await LocalLambdaRuntime.start();
-  const invokeLocally = localInvoker(runtime);
+  const faults = new LocalFaults();
+  const invocations = new InFlight();
+  const invokeWithFaults = faults.wrapInvoker(localInvoker(runtime), functionKeyOf);
+  // Every invocation is counted, so that a stop waits for it before closing the database.
+  const invokeLocally = (functionNameOrArn: string, payload: unknown) =>
+    invocations.track(functionKeyOf(functionNameOrArn) ?? functionNameOrArn, invokeWithFaults(functionNameOrArn, payload));
 
-  const closers: (() => Promise<void>)[] = [];
-  const close = async () => {
-    for (const closer of closers.splice(0).reverse()) await closer().catch(() => {});
+  const parts: Parts = {};
+  let stopping: Promise<StopReport> | undefined;
+  const close = () => {
+    stopping ??= stop(parts, invocations, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS, log);
+    return stopping;
   };
   try {
     const dynamoServer: Server = dynalite({ path: join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    parts.dynamoServer = dynamoServer;
+    parts.database = new DynamoDbFront(dynamoServer, faults);
     const dynamodbPort = await listen(dynamoServer, options.ports?.dynamodb ?? 8000, host);
-    closers.push(() => closeServer(dynamoServer));
 
     const mailDir = join(options.dataDir, 'mail');
     const storedMail = installMailPersistence(mailDir);
-    closers.push(async () => uninstallMailPersistence(mailDir));
+    parts.mailDir = mailDir;
     if (storedMail > 0) log(`Local inbox: ${storedMail} email(s) kept from earlier runs`);
     const mailServer = await sesLocal({ host, port: options.ports?.mailbox ?? 8005 });
-    closers.push(() => closeServer(mailServer));
+    parts.mailServer = mailServer;
+    installSesFront(mailServer, faults);
     const mailboxPort = (mailServer.address() as AddressInfo).port;
 
     const urls = {
@@ -174,10 +245,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const region = LOCAL_REGION;
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const dynamoClient = new DynamoDBClient({ endpoint: urls.dynamodb, region, credentials });
-    closers.push(async () => dynamoClient.destroy());
-    const inFlight = new InFlight();
-    // Runs after the web server, the scheduler and the workflows have stopped taking work.
-    closers.push(() => inFlight.settle(5000));
+    parts.dynamoClient = dynamoClient;
     await ensureProductTable(dynamoClient, TABLE_NAME);
     await ensureExecutionTable(dynamoClient, EXECUTIONS_TABLE_NAME);
 
@@ -186,7 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: EXECUTIONS_TABLE_NAME,
       region,
       accountId: LOCAL_ACCOUNT,
-      invoke: (functionName, payload) => inFlight.track(invokeLocally(functionName, payload)),
+      invoke: invokeLocally,
       logger: {
         info: (message) => log(message),
         warn: (message, extra) => log(`warning: ${message}${formatExtra(extra)}`),
@@ -197,13 +265,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // the product's handler, so that no subject waits on a dead workflow.
       onStatusChange: (event: ExecutionStatusChangeEvent) => {
         if (!STOPPED_STATUSES.has(event.detail.status)) return;
-        void inFlight
-          .track(invokeLocally(localFunctionArn('executionStatusChanged'), event))
-          .catch((error: unknown) =>
-            log(`error: executionStatusChanged failed for ${event.detail.status} execution ${event.detail.name}: ${error instanceof Error ? error.message : String(error)}`),
-          );
+        void invokeLocally(localFunctionArn('executionStatusChanged'), event).catch((error: unknown) =>
+          log(`error: executionStatusChanged failed for ${event.detail.status} execution ${event.detail.name}: ${error instanceof Error ? error.message : String(error)}`),
+        );
       },
     });
+    parts.stepFunctions = stepFunctions;
     // The functions read the intake policy through APPROVAL_POLICY_PATH; the definitions use the same file.
     if (options.approvalPolicyPath) process.env.APPROVAL_POLICY_PATH = options.approvalPolicyPath;
     const policyOverrides = new Map<string, unknown>();
@@ -216,24 +283,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const arns = new Map(rendered.map((machine) => [machine.name, stepFunctions.registerStateMachine(machine.name, machine.definition, { tags: STACK_TAGS })]));
     const stateMachineArns = Object.fromEntries(WORKFLOWS.map((workflow) => [workflow.key, arns.get(localStateMachineName(workflow.key))!]));
     const sfn = await stepFunctions.listen(options.ports?.sfn ?? 8083, host);
-    closers.push(() => stepFunctions.close());
     urls.sfn = sfn.url;
 
     // Reserve the web port first: the public base URL (in emailed links) must be known before
     // the handlers are loaded.
-    const webPortRequested = options.ports?.web ?? 3000;
-    let webServer: ServerType | undefined;
-    // The node server's bindings (its socket) go on to the app as API Gateway's event does on AWS:
-    // the app reads the client address from them.
-    let fetchHandler: ((request: Request, bindings: unknown) => Response | Promise<Response>) | undefined;
-    const webPort = await new Promise<number>((resolve, reject) => {
-      webServer = serve({ fetch: (request, bindings) => (fetchHandler ? fetchHandler(request, bindings) : new Response('Starting', { status: 503 })), port: webPortRequested, hostname: host }, (info) =>
-        resolve(info.port),
-      );
-      webServer.once('error', reject);
-    });
-    closers.push(() => closeServer(webServer));
-    urls.web = `http://${host}:${webPort}`;
+    const web = await LocalWebServer.listen(options.ports?.web ?? 3000, host);
+    parts.web = web;
+    urls.web = `http://${host}:${web.port}`;
 
     Object.assign(process.env, {
       AWS_REGION: region,
@@ -263,20 +319,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const runSchedule = async (schedule: ScheduleDefinition, scheduledTime: Date) =>
-      inFlight.track(invokeLocally(localFunctionArn(schedule.target), { time: scheduledTime.toISOString(), schedule: schedule.name }));
+      invokeLocally(localFunctionArn(schedule.target), { time: scheduledTime.toISOString(), schedule: schedule.name });
     const scheduler = new LocalScheduler(SCHEDULES, async (schedule, time) => {
       await runSchedule(schedule, time).catch((error: unknown) => log(`error: schedule ${schedule.name} failed: ${String(error)}`));
     });
     if (options.runSchedules ?? true) {
       scheduler.start();
-      closers.push(async () => scheduler.stop());
+      parts.scheduler = scheduler;
     }
 
     const sfnClient = new SFNClient({ endpoint: urls.sfn, region, credentials });
-    closers.push(async () => sfnClient.destroy());
+    parts.sfnClient = sfnClient;
+    let ready = false;
     const health = async () => {
       const check = async (probe: () => Promise<unknown>) => probe().then(() => true, () => false);
-      const parts = {
+      const answering = {
         dynamodb: await check(async () => {
           const { Table } = await dynamoClient.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
           if (Table?.TableStatus !== 'ACTIVE') throw new Error('table not active');
@@ -287,29 +344,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
         stepFunctions: await check(() => sfnClient.send(new ListStateMachinesCommand({}))),
         scheduler: !(options.runSchedules ?? true) || scheduler.running,
-        web: fetchHandler !== undefined,
+        web: ready,
       };
-      return { ok: Object.values(parts).every(Boolean), parts };
+      return { ok: Object.values(answering).every(Boolean), parts: answering };
     };
 
-    const { app } = (await import('#handlers/web.ts')) as { app: { fetch: (request: Request, bindings?: unknown) => Response | Promise<Response> } };
-    fetchHandler = async (request, bindings) => {
+    const { app } = (await import('#handlers/web.ts')) as { app: { fetch: (request: Request, env: unknown) => Response | Promise<Response> } };
+    web.serve(async (request, env) => {
       if (new URL(request.url).pathname === '/healthz') {
         const report = await health();
         return Response.json({ status: report.ok ? 'ok' : 'starting', parts: report.parts }, { status: report.ok ? 200 : 503 });
       }
-      return inFlight.track(Promise.resolve(app.fetch(request, bindings)));
-    };
+      return app.fetch(request, env);
+    });
+    ready = true;
 
     const resumed = await stepFunctions.resumeRunningExecutions();
     if (resumed > 0) log(`Resumed ${resumed} workflow execution(s) that were waiting when the stack stopped`);
 
     return {
       urls,
-      ports: { web: webPort, mailbox: mailboxPort, dynamodb: dynamodbPort, sfn: sfn.port },
+      ports: { web: web.port, mailbox: mailboxPort, dynamodb: dynamodbPort, sfn: sfn.port },
       stepFunctions,
       stateMachineArns,
       intakeStateMachineArn: stateMachineArns.intake!,
+      faults,
       runSchedule: async (name, scheduledTime) => {
         const schedule = SCHEDULES.find((candidate) => candidate.name === name);
         if (!schedule) throw new Error(`No schedule named ${name}`);

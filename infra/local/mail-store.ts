@@ -15,7 +15,13 @@ import type { Email } from 'aws-ses-v2-local/dist/store.js';
  *
  * The store is one per process, so the folder is too: the stack started last decides where mail
  * goes (tests run one stack at a time per file; a restart closes the old one first).
+ *
+ * The stand-in's store is an array that only grows (about 8 KB of heap per email), so the inbox
+ * keeps the latest {@link MAX_EMAILS_IN_MEMORY} in memory; every email stays in the folder.
  */
+
+/** How many emails the inbox holds in memory (and loads from the folder at start): the latest. */
+export const MAX_EMAILS_IN_MEMORY = 2000;
 
 interface SesStoreModule {
   saveEmail: (email: Email) => void;
@@ -26,6 +32,8 @@ interface SesStoreModule {
 const sesStore = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as SesStoreModule;
 const original = { saveEmail: sesStore.saveEmail, clearStore: sesStore.clearStore };
 let mailDir: string | undefined;
+/** The next file's sequence number: the store's length no longer counts the emails once it is capped. */
+let nextSequence = 0;
 
 /** A file name that sorts in sending order and cannot escape the folder. */
 function fileNameOf(email: Email, sequence: number): string {
@@ -35,10 +43,16 @@ function fileNameOf(email: Email, sequence: number): string {
 
 function persist(email: Email): void {
   if (!mailDir) return;
-  const file = join(mailDir, fileNameOf(email, sesStore.getStoreReadonly().emails.length));
+  const file = join(mailDir, fileNameOf(email, nextSequence));
+  nextSequence += 1;
   // Written before SendEmail answers, and renamed into place: a sent email is never half on disk.
   writeFileSync(`${file}.tmp`, JSON.stringify(email));
   renameSync(`${file}.tmp`, file);
+}
+
+/** Keeps the latest {@link MAX_EMAILS_IN_MEMORY} emails of the store's array (oldest first). */
+function dropOldest(emails: Email[]): void {
+  if (emails.length > MAX_EMAILS_IN_MEMORY) emails.splice(0, emails.length - MAX_EMAILS_IN_MEMORY);
 }
 
 function assertStoreShape(): void {
@@ -60,6 +74,7 @@ export function installMailPersistence(directory: string): number {
   sesStore.saveEmail = (email) => {
     persist(email);
     original.saveEmail(email);
+    dropOldest(sesStore.getStoreReadonly().emails);
   };
   sesStore.clearStore = () => {
     original.clearStore();
@@ -69,7 +84,9 @@ export function installMailPersistence(directory: string): number {
   };
   original.clearStore();
   const emails = sesStore.getStoreReadonly().emails;
-  for (const name of readdirSync(directory).filter((file) => file.endsWith('.json')).sort()) {
+  const names = readdirSync(directory).filter((file) => file.endsWith('.json')).sort();
+  nextSequence = names.length;
+  for (const name of names.slice(-MAX_EMAILS_IN_MEMORY)) {
     try {
       emails.push(JSON.parse(readFileSync(join(directory, name), 'utf8')) as Email);
     } catch {

@@ -170,6 +170,13 @@ describe('a rejection at level 2', () => {
     expect((await env.history(id)).map((event) => event.type)).toContain('resubmitted');
   });
 
+  it('shows the approver of the revision why the first one was rejected', async () => {
+    const latest = (await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.includes(title)).at(-1)!;
+
+    expect(latest.body.text).toContain('Earlier review, level 2 (Finance): rejected by Femi Adeyemi');
+    expect(latest.body.text).toContain('Comment: Budget is committed this year.');
+  });
+
   it('goes through the policy again: the smaller revision needs PMO review only', async () => {
     const requests = (await env.emailsTo(PMO_LEAD)).filter((email) => email.subject.includes(title));
     const latest = requests.at(-1)!;

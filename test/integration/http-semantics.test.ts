@@ -113,3 +113,29 @@ describe('ids and email addresses longer than any the product issues', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('an estimated cost', () => {
+  it('is stored in integer minor units and read back as the decimal sent', async () => {
+    const { DynamoDBDocumentClient, GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const id = await env.submit({ title: 'Minor units', estimatedCost: { amount: 120000.5, currency: 'EUR' } });
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.stack.urls.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+
+    const { Item } = await client.send(new GetCommand({ TableName: 'pmo', Key: { pk: `PROPOSAL#${id}`, sk: 'PROPOSAL' } }));
+    client.destroy();
+
+    expect(Item?.estimatedCost).toEqual({ amountMinor: 12000050, currency: 'EUR' });
+    expect(((await (await env.web(`/api/proposals/${id}`)).json()) as { estimatedCost: unknown }).estimatedCost).toEqual({ amount: 120000.5, currency: 'EUR' });
+  });
+
+  it.each([5e-324, 1e-9, 0.001, 120000.505])('refuses %s EUR with 400 naming the amount', async (amount) => {
+    const response = await env.web('/api/proposals', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(proposalBody({ estimatedCost: { amount, currency: 'EUR' } })),
+    });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { issues: { path: string }[] }).issues).toEqual([expect.objectContaining({ path: 'estimatedCost.amount' })]);
+  });
+});

@@ -112,6 +112,8 @@ describe('an approved proposal', () => {
     expect((await env.emailsTo(submitterOf(title))).filter((email) => email.subject.includes('was approved'))).toHaveLength(1);
     const outcome = await env.waitForEmail(submitterOf(title), 'was approved');
     expect(outcome.body.text).toContain(`/projects/${projects[0]!.id}`);
+    const history = (await (await env.web(`/api/projects/${projects[0]!.id}/history`)).json()) as { items: { type: string }[] };
+    expect(history.items.filter((event) => event.type === 'project-created')).toHaveLength(1);
   });
 });
 
@@ -173,6 +175,22 @@ describe('a withdrawal while approvers are asked', () => {
   });
 });
 
+describe('the submitter’s links', () => {
+  it('each open their own purpose only: the withdraw key does not revise, the revise key does not withdraw', async () => {
+    const title = 'Keys bound to purpose';
+    const id = await submitInReview(title);
+    const received = await env.waitForEmail(submitterOf(title), 'Proposal received');
+    const withdrawKey = new URL(/Withdraw: (\S+)/.exec(received.body.text!)![1]!).searchParams.get('key')!;
+    await env.decide(linkFrom(await env.requestTo(PMO_LEAD, title), 'reject'), 'reject', 'Not now.');
+    const rejection = await env.waitForEmail(submitterOf(title), 'was not approved');
+    const reviseKey = new URL(/Revise and resubmit: (\S+)/.exec(rejection.body.text!)![1]!).searchParams.get('key')!;
+
+    expect((await env.web(`/proposals/${id}/revise?key=${encodeURIComponent(withdrawKey)}`)).status).toBe(403);
+    expect((await env.web(`/proposals/${id}/withdraw?key=${encodeURIComponent(reviseKey)}`)).status).toBe(403);
+    expect((await env.web(`/proposals/${id}/revise?key=${encodeURIComponent(reviseKey)}`)).status).toBe(200);
+  });
+});
+
 describe('a review whose execution an operator stops', () => {
   const title = 'Stopped by an operator';
   let id: string;
@@ -186,7 +204,7 @@ describe('a review whose execution an operator stops', () => {
   it('says on the proposal what happened', async () => {
     const failed = await env.waitForStatus(id, 'FAILED');
 
-    expect((failed as unknown as { outcome: { error: string } }).outcome.error).toContain('stopped by an operator');
+    expect((failed as unknown as { outcome: { reason: string } }).outcome.reason).toBe('The review was stopped by an operator: Operator test');
   });
 
   it('closes the approval: its link answers that the review stopped, and the approver is told', async () => {
@@ -202,18 +220,21 @@ describe('a review whose execution an operator stops', () => {
   });
 
   it('tells the PMO lead, whose link restarts the review once', async () => {
-    const attention = await env.waitForEmail(PMO_LEAD, `Needs attention: proposal failed to process: ${title}`);
+    const attention = await env.waitForEmail(PMO_LEAD, `Needs attention: proposal stopped before a decision: ${title}`);
+    expect(attention.body.text).toContain('Reason: The review was stopped by an operator: Operator test.');
     const restart = new URL(/Restart its review: (\S+)/.exec(attention.body.text!)![1]!);
     const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key: restart.searchParams.get('key')! }).toString() };
 
     expect((await env.web(`${restart.pathname}${restart.search}`)).status).toBe(200);
     expect((await env.web(restart.pathname, form)).status).toBe(303);
     expect((await env.web(restart.pathname, form)).status).toBe(403);
+    expect((await env.history(id)).find((event) => event.type === 'review-restarted')).toMatchObject({ summary: expect.stringContaining('Review restarted') });
 
     const second = await eventually('a second approval request', async () => {
       const requests = (await env.emailsTo(PMO_LEAD)).filter((email) => email.subject === `Approval needed: ${title} (€30,000.00)`);
       return requests.length === 2 ? requests[1] : undefined;
     });
+    await env.waitForEmail(submitterOf(title), `Proposal in review again: ${title}`);
     await env.decide(linkFrom(second!, 'approve'), 'approve');
     expect((await env.waitForStatus(id, 'APPROVED')).status).toBe('APPROVED');
   });

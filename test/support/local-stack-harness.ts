@@ -147,12 +147,17 @@ async function wrap(stack: LocalStack, dataDir: string, approvalPolicyPath: stri
   return harness;
 }
 
-/** Starts a fresh local stack for a test file. */
-export async function startTestStack(options: { approvalPolicyPath?: string } = {}): Promise<TestStack> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'pmo-test-'));
+/**
+ * Starts a fresh local stack for a test file; with `dataDir`, on the data another stack (an
+ * `npm start` process, say) left there, as a restart would. A test file that starts a stack again
+ * after stopping one passes the first one's `ports`: the handlers' SDK clients are made once per
+ * process, with the endpoints of the first stack.
+ */
+export async function startTestStack(options: { approvalPolicyPath?: string; dataDir?: string; ports?: LocalStack['ports'] } = {}): Promise<TestStack> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pmo-test-')));
   const stack = await startLocalStack({
     dataDir,
-    ports: { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 },
+    ports: options.ports ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 },
     runSchedules: false,
     ...(options.approvalPolicyPath ? { approvalPolicyPath: options.approvalPolicyPath } : {}),
   });

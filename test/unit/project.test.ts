@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minorUnitDigits } from '#domain/money.ts';
+import { minorUnitDigits, toMinorUnits } from '#domain/money.ts';
 import {
   effectiveChange,
   formatBudget,
@@ -8,7 +8,6 @@ import {
   ProjectSchema,
   ProjectUpdateSchema,
   statusChangeProblem,
-  toMinorUnits,
   UNCHANGEABLE_MESSAGE,
   type Project,
 } from '#domain/project.ts';

@@ -123,6 +123,7 @@ export async function advanceReview(input: AdvanceReviewInput, now: Date): Promi
       const advanced = { ...plan, currentLevel: next.level };
       const answer = await registration.onProgress(subject, advanced, now);
       if (answer === 'withdrawn') return { done: true, level, decision: { decision: 'withdrawn' } };
+      if (answer === 'closed') throw new PermanentError(`${input.subject.type} ${input.subject.id} can no longer be reviewed`);
       return levelRequest(subject, advanced, policyLevel, registration.policy, now);
     }
   }

@@ -61,14 +61,18 @@ export async function decide(approvalId: string, secret: string | undefined, inp
   // decision is refused) or after (and knows whether the decision ended the review).
   const { subject, executionName } = view.approval;
   const hold = await holdReview(subject, executionName, approvalId);
-  if (hold !== 'held' && hold !== 'missing') return closedView(view, hold);
+  if (hold !== 'held' && hold !== 'missing') {
+    // A double click whose first click ended the review: say who decided, not "someone else".
+    const again = await viewApproval(approvalId, secret, now);
+    return again.kind === 'open' ? closedView(view, hold) : again;
+  }
   let settled = false;
   try {
-    const result = await recordDecision(view, secret, input, now);
-    settled = result.kind === 'recorded' && (await settlesReview(result.approval, input.decision));
-    return result;
+    return await recordDecision(view, secret, input, now, async (decided) => {
+      settled = await settlesReview(decided, input.decision);
+    });
   } finally {
-    if (hold === 'held') await reviewRepository.release(subject, executionName, approvalId, settled);
+    if (hold === 'held') await reviewRepository.release(subject, executionName, approvalId, settled ? 'decided' : undefined);
   }
 }
 
@@ -109,7 +113,7 @@ async function settlesReview(decided: Approval, decision: DecisionInput['decisio
 }
 
 /** Writes the decision (the first write wins), closes moot siblings and resumes the workflow. */
-async function recordDecision(view: FoundView, secret: string | undefined, input: DecisionInput, now: Date): Promise<DecisionResult> {
+async function recordDecision(view: FoundView, secret: string | undefined, input: DecisionInput, now: Date, written: (decided: StoredApproval) => Promise<void>): Promise<DecisionResult> {
   const approvalId = view.approval.id;
   const hash = matchingHash(view.approval, secret)!;
   const update = await approvalRepository.update(approvalId, (current) =>
@@ -126,6 +130,7 @@ async function recordDecision(view: FoundView, secret: string | undefined, input
   );
   if (!update?.after) return viewApproval(approvalId, secret, now);
   const decided = update.after;
+  await written(decided);
   const decision = resultOf(decided) as ApprovalDecision;
   await auditRepository.append(reviewAudit.decided(decided, input.decision, decision.decidedAt, decision.comment));
   const settlesLevel = decided.quorum === 'any' || input.decision === 'reject';

@@ -1,8 +1,13 @@
 import { decisionsOf, type Approval, type EarlierDecision } from '#domain/approval.ts';
 import { approvalRepository } from '#adapters/approval-repository.ts';
 
-/** The decisions (and their comments) made before `approval`'s level in the same execution, in order. */
-export async function earlierDecisions(approval: Pick<Approval, 'subject' | 'executionName' | 'level'>): Promise<EarlierDecision[]> {
+/**
+ * What an approver reads before deciding: the decisions (and their comments) of earlier reviews of
+ * the same subject (a rejection before a revision), then those of this review's earlier levels.
+ */
+export async function earlierDecisions(approval: Pick<Approval, 'subject' | 'executionName' | 'level' | 'requestedAt'>): Promise<EarlierDecision[]> {
   const approvals = await approvalRepository.listForSubject(approval.subject);
-  return decisionsOf(approvals.filter((candidate) => candidate.executionName === approval.executionName && candidate.level < approval.level));
+  const earlierReviews = approvals.filter((candidate) => candidate.executionName !== approval.executionName && candidate.requestedAt < approval.requestedAt);
+  const thisReview = approvals.filter((candidate) => candidate.executionName === approval.executionName && candidate.level < approval.level);
+  return [...decisionsOf(earlierReviews).map((decision) => ({ ...decision, earlierReview: true })), ...decisionsOf(thisReview)];
 }

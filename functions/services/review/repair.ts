@@ -1,4 +1,3 @@
-import { subjectLabel } from '#domain/subject.ts';
 import { logger } from '#adapters/logger.ts';
 import { allRegistrations } from './subject-registry.ts';
 
@@ -16,9 +15,9 @@ export async function repairUnstartedReviews(now: Date): Promise<number> {
   for (const registration of allRegistrations()) {
     if (!registration.repairUnstarted) continue;
     try {
-      started += await registration.repairUnstarted(olderThan, now);
+      started += await registration.repairUnstarted(olderThan);
     } catch (error) {
-      logger.error('Repairing unstarted reviews failed', { subjectType: subjectLabel({ type: registration.type, id: '*' }), error });
+      logger.error('Repairing unstarted reviews failed', { subjectType: registration.type, error });
     }
   }
   return started;

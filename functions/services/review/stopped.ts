@@ -30,6 +30,8 @@ export async function closeStoppedReview(subjectRef: SubjectRef, executionName: 
     if (update?.before.status === 'PENDING' && update.after) await tellApproverClosed(update.after, 'cancelled', now);
   }
   if (subject.currentExecution !== executionName) return 'not-current';
+  // A failure the workflow caught is recorded on the subject already: only an open review is ended here.
+  if (subject.state !== 'open') return 'closed';
   await auditRepository.append(reviewAudit.stopped(subjectRef, executionName, status, now.toISOString()));
   await registration.onStopped(subject, { executionName, status, ...(cause ? { cause } : {}) }, now);
   return 'closed';

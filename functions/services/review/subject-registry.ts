@@ -60,7 +60,7 @@ export interface SubjectRegistration {
    * `olderThan` (a crash between saving and starting). Starting is idempotent by execution name.
    * Returns how many it started.
    */
-  repairUnstarted?(olderThan: Date, now: Date): Promise<number>;
+  repairUnstarted?(olderThan: Date): Promise<number>;
 }
 
 /** How a workflow can end without recording an outcome. */

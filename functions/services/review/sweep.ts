@@ -72,6 +72,7 @@ async function redeliver(approval: StoredApproval, now: Date): Promise<'redelive
   if (!approval.awaitingDelivery || !approval.taskToken) return undefined;
   // A decision whose request crashed before closing the rest of its level closes it now.
   if (approval.status === 'APPROVED' || approval.status === 'REJECTED') {
+    await auditRepository.append(reviewAudit.decided(approval, approval.status === 'APPROVED' ? 'approve' : 'reject', approval.decidedAt ?? now.toISOString(), approval.comment));
     if (approval.quorum === 'any' || approval.status === 'REJECTED') {
       for (const superseded of await supersedeSiblings(approval, now)) await resumeOrLeaveToSweeper(superseded);
     }

@@ -1,7 +1,9 @@
+import type { AuditEvent } from '#domain/audit.ts';
 import { formatDate, formatDateTime } from '#domain/format.ts';
 import { formatBudget, PROJECT_STATUS_LABELS, PROJECT_STATUSES, type Project, type ProjectStatus } from '#domain/project.ts';
 import { environment } from '#adapters/environment.ts';
 import { Layout, MessagePage } from './layout.tsx';
+import { HistoryTimeline } from './subject-parts.tsx';
 
 /** The fields of the form that changes a project. */
 export type ProjectFormField = 'managerEmail' | 'status';
@@ -173,7 +175,7 @@ function ProjectForm(props: { project: Project } & ProjectFormState) {
 }
 
 /** One project: its facts, the proposal it came from, and the PMO's form to change it. */
-export function ProjectPage(props: { project: Project; saved?: boolean } & ProjectFormState) {
+export function ProjectPage(props: { project: Project; history?: readonly AuditEvent[]; saved?: boolean } & ProjectFormState) {
   const { project } = props;
   const hasErrors = Object.values(props.errors ?? {}).some(Boolean);
   return (
@@ -185,12 +187,15 @@ export function ProjectPage(props: { project: Project; saved?: boolean } & Proje
       ) : null}
       <h1>{project.title}</h1>
       <p>
-        <ProjectStatusBadge status={project.status} /> {STATUS_EXPLANATIONS[project.status]}
+        <ProjectStatusBadge status={project.status} />{' '}
+        {project.status === 'ACTIVE' && project.plannedStart > new Date().toISOString().slice(0, 10)
+          ? `Approved; planned to start on ${formatDate(project.plannedStart)}.`
+          : STATUS_EXPLANATIONS[project.status]}
       </p>
       <dl class="summary project-facts">
         <dt>Department</dt>
         <dd>{project.department}</dd>
-        <dt>Sponsor</dt>
+        <dt>Proposed by</dt>
         <dd>
           {project.sponsor.name} ({project.sponsor.email})
         </dd>
@@ -214,6 +219,12 @@ export function ProjectPage(props: { project: Project; saved?: boolean } & Proje
       </p>
       <h2>Change the manager or status</h2>
       <ProjectForm project={project} {...(props.values ? { values: props.values } : {})} {...(props.errors ? { errors: props.errors } : {})} />
+      {props.history && props.history.length > 0 ? (
+        <>
+          <h2>History</h2>
+          <HistoryTimeline history={props.history} />
+        </>
+      ) : null}
       <p>
         <a href="/projects">All projects</a>
       </p>

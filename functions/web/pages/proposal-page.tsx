@@ -5,6 +5,7 @@ import { environment } from '#adapters/environment.ts';
 import type { ApprovalSummary } from '../proposal-view.ts';
 import { Layout } from './layout.tsx';
 import { ProposalDetails, StatusBadge } from './proposal-parts.tsx';
+import { HistoryTimeline } from './subject-parts.tsx';
 
 const STATUS_EXPLANATIONS: Record<Proposal['status'], string> = {
   SUBMITTED: 'Received. It is being scored and routed to its approvers.',
@@ -24,7 +25,7 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
     <Layout title={proposal.title}>
       {props.justSubmitted ? (
         <div class="notice ok" role="status">
-          <p>Thank you. Your proposal was submitted; you will get an email when it is decided.</p>
+          <p>Thank you. Your proposal was submitted: an email confirms it now, and another tells you the decision.</p>
           {/* Said in full, so that a misread amount is caught now rather than by Finance. */}
           <p>
             Estimated cost stored: <strong>{formatMoney(proposal.estimatedCost)}</strong>
@@ -33,7 +34,10 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
       ) : null}
       <h1>{proposal.title}</h1>
       <p>
-        <StatusBadge status={proposal.status} /> {STATUS_EXPLANATIONS[proposal.status]}
+        <StatusBadge status={proposal.status} />{' '}
+        {proposal.status === 'FAILED' && proposal.outcome?.reason
+          ? `${proposal.outcome.reason}. The PMO has been told and can restart the review.`
+          : STATUS_EXPLANATIONS[proposal.status]}
         {stage ? ` Level ${stage.level} of ${proposal.review!.levels.length}: ${stage.name}.` : ''}
       </p>
       {proposal.projectId ? (
@@ -66,7 +70,7 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
                 <th scope="col">Level</th>
                 <th scope="col">Approver</th>
                 <th scope="col">Status</th>
-                <th scope="col">Decided</th>
+                <th scope="col">When</th>
                 <th scope="col">Comment</th>
               </tr>
             </thead>
@@ -86,7 +90,13 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
                   <td>
                     <StatusBadge status={approval.status} />
                   </td>
-                  <td>{approval.decidedAt ? formatDateTime(approval.decidedAt, environment.orgTimeZone) : approval.status === 'PENDING' ? `due ${formatDateTime(approval.dueAt, environment.orgTimeZone)}` : ''}</td>
+                  <td>
+                    {approval.status === 'PENDING'
+                      ? `due ${formatDateTime(approval.dueAt, environment.orgTimeZone)}`
+                      : approval.decidedAt
+                        ? `${approval.status === 'APPROVED' || approval.status === 'REJECTED' ? 'decided' : 'closed'} ${formatDateTime(approval.decidedAt, environment.orgTimeZone)}`
+                        : ''}
+                  </td>
                   <td class="description">{approval.comment ?? ''}</td>
                 </tr>
               ))}
@@ -95,13 +105,7 @@ export function ProposalPage(props: { proposal: Proposal; approvals: ApprovalSum
         </section>
       )}
       <h2>History</h2>
-      <ol class="timeline">
-        {history.map((event) => (
-          <li>
-            <time datetime={event.at}>{formatDateTime(event.at, environment.orgTimeZone)}</time> — {event.summary}
-          </li>
-        ))}
-      </ol>
+      <HistoryTimeline history={history} />
     </Layout>
   );
 }

@@ -1,4 +1,5 @@
 import type { EarlierDecision } from '#domain/approval.ts';
+import type { AuditEvent } from '#domain/audit.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { SubjectTable, SubjectView } from '#domain/subject.ts';
 import { environment } from '#adapters/environment.ts';
@@ -66,7 +67,7 @@ export function EarlierDecisions(props: { decisions: readonly EarlierDecision[] 
       <ul class="decisions">
         {props.decisions.map((decision) => (
           <li>
-            Level {decision.level} ({decision.levelName}): <strong>{decision.decision === 'approve' ? 'approved' : 'rejected'}</strong> by{' '}
+            {decision.earlierReview ? 'Earlier review, level' : 'Level'} {decision.level} ({decision.levelName}): <strong>{decision.decision === 'approve' ? 'approved' : 'rejected'}</strong> by{' '}
             {decision.approver.name}
             {decision.onBehalfOf ? ` on behalf of ${decision.onBehalfOf.name}` : ''} on {formatDateTime(decision.decidedAt, environment.orgTimeZone)}
             {decision.comment ? <blockquote>{decision.comment}</blockquote> : null}
@@ -90,5 +91,18 @@ export function SubjectDetails(props: { view: SubjectView }) {
       ) : null}
       {view.table ? <SubjectTableView table={view.table} /> : null}
     </>
+  );
+}
+
+/** An audit trail, oldest first, in the organisation's time zone. */
+export function HistoryTimeline(props: { history: readonly AuditEvent[] }) {
+  return (
+    <ol class="timeline">
+      {props.history.map((event) => (
+        <li>
+          <time datetime={event.at}>{formatDateTime(event.at, environment.orgTimeZone)}</time> — {event.summary}
+        </li>
+      ))}
+    </ol>
   );
 }

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { RESTARTABLE_STATUSES } from '#domain/proposal.ts';
 import { restartAccess, restartReview, type RestartAccess } from '#services/restart-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import { InvalidLinkPage } from '../pages/approval-page.tsx';
@@ -24,12 +25,12 @@ export function pmoLinks({ now }: RouteOptions) {
     const secret = c.req.valid('query').key;
     const access = await restartAccess(c.req.param('id'), secret);
     if (access.kind !== 'ok') return invalidLink(c, access);
-    if (access.proposal.status !== 'FAILED' && access.proposal.status !== 'EXPIRED') return c.html(<NotRestartablePage proposal={access.proposal} />, 409);
+    if (!RESTARTABLE_STATUSES.includes(access.proposal.status)) return c.html(<NotRestartablePage proposal={access.proposal} />, 409);
     return c.html(<RestartPage proposal={access.proposal} secret={secret!} />);
   });
 
   routes.post('/:id/restart', noStore, validated('form', RestartFormSchema, acceptsAll), async (c) => {
-    const result = await restartReview(c.req.param('id'), c.req.valid('form').key, 'pmo (restart link)', now());
+    const result = await restartReview(c.req.param('id'), c.req.valid('form').key, now());
     switch (result.kind) {
       case 'not-found':
       case 'forbidden':

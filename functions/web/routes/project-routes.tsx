@@ -2,7 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import * as z from 'zod';
 import { ProjectStatusSchema, ProjectUpdateSchema } from '#domain/project.ts';
-import { getProject, listProjects, updateProject } from '#services/project-service.ts';
+import { getProject, projectHistory, listProjects, updateProject } from '#services/project-service.ts';
 import { ProjectListPage, ProjectNotFoundPage, ProjectPage, type ProjectFormField } from '../pages/project-pages.tsx';
 
 /** Things the routes take from outside, so tests can set the clock. */
@@ -160,9 +160,15 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
   });
 
   routes.get('/projects/:id', pageProjectId, async (c) => {
-    const project = await getProject(c.req.valid('param').id);
+    const { id } = c.req.valid('param');
+    const [project, history] = await Promise.all([getProject(id), projectHistory(id)]);
     if (!project) return c.html(<ProjectNotFoundPage />, 404);
-    return c.html(<ProjectPage project={project} saved={c.req.query('saved') === '1'} />);
+    return c.html(<ProjectPage project={project} history={history ?? []} saved={c.req.query('saved') === '1'} />);
+  });
+
+  routes.get('/api/projects/:id/history', apiProjectId, async (c) => {
+    const history = await projectHistory(c.req.valid('param').id);
+    return history ? c.json({ items: history }) : c.json(NOT_FOUND, 404);
   });
 
   /** The project page again, with what was sent and why it was refused. */

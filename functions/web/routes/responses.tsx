@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FieldIssue } from '../form-mapping.ts';
 import { MessagePage } from '../pages/layout.tsx';
 
@@ -30,3 +31,30 @@ export const noStore: MiddlewareHandler = async (c, next) => {
   c.header('Cache-Control', 'no-store');
   await next();
 };
+
+/**
+ * The answer to a body over the limit. The body is left unread, so the answer ends the connection
+ * and says so: the Node server closes a kept-alive socket after such an answer, and a client told
+ * `keep-alive` would send its next request into it and lose it.
+ */
+export function payloadTooLarge(c: Context, maxBytes: number, api: boolean) {
+  c.header('Connection', 'close');
+  if (api) return c.json({ error: 'PayloadTooLarge', message: `The body exceeds ${maxBytes} bytes` }, 413);
+  return c.html(
+    <MessagePage title="Too much text" tone="bad">
+      <p>The form was larger than {maxBytes / 1024} KB. Please shorten the description and try again.</p>
+    </MessagePage>,
+    413,
+  );
+}
+
+/** The answer to a request whose body could not be read at all (a malformed multipart form), with the status Hono gave it. */
+export function unreadableRequest(c: Context, status: ContentfulStatusCode, api: boolean) {
+  if (api) return c.json({ error: 'BadRequest', message: 'The request body could not be read' }, status);
+  return c.html(
+    <MessagePage title="The form could not be read" tone="bad">
+      <p>Your browser sent the form in a way we could not read. Go back, reload the page and send it again.</p>
+    </MessagePage>,
+    status,
+  );
+}

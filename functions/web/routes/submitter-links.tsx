@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { Proposal } from '#domain/proposal.ts';
+import { WITHDRAWABLE_STATUSES, type Proposal } from '#domain/proposal.ts';
 import { supportedProposalCurrencies } from '#services/proposal-queries.ts';
 import { resubmitProposal, submitterAccess, withdrawProposal, type SubmitterAccess } from '#services/submitter-service.ts';
 import type { RouteOptions } from '../app.tsx';
@@ -65,10 +65,10 @@ export function submitterLinks({ now }: RouteOptions) {
     validated('query', LinkQuerySchema, acceptsAll),
     async (c) => {
       const secret = c.req.valid('query').key;
-      const access = await submitterAccess(c.req.param('id'), secret);
+      const access = await submitterAccess(c.req.param('id'), secret, 'withdraw');
       if (access.kind !== 'ok') return invalidLink(c, access);
       if (access.proposal.status === 'WITHDRAWN') return c.html(<WithdrawnPage proposal={access.proposal} />);
-      if (!['SUBMITTED', 'IN_REVIEW'].includes(access.proposal.status)) return c.html(<NotPossiblePage proposal={access.proposal} what="withdrawn" />, 409);
+      if (!WITHDRAWABLE_STATUSES.includes(access.proposal.status)) return c.html(<NotPossiblePage proposal={access.proposal} what="withdrawn" />, 409);
       return c.html(<WithdrawPage proposal={access.proposal} secret={secret!} />);
     },
   );
@@ -98,7 +98,7 @@ export function submitterLinks({ now }: RouteOptions) {
     validated('query', LinkQuerySchema, acceptsAll),
     async (c) => {
       const secret = c.req.valid('query').key;
-      const access = await submitterAccess(c.req.param('id'), secret);
+      const access = await submitterAccess(c.req.param('id'), secret, 'revise');
       if (access.kind !== 'ok') return invalidLink(c, access);
       if (access.proposal.status !== 'REJECTED') return c.html(<NotPossiblePage proposal={access.proposal} what="revised" />, 409);
       return c.html(<IntakeFormPage values={formValuesOf(access.proposal)} errors={{}} mode={reviseMode(access.proposal, secret!)} currencies={currencies} />);
@@ -110,13 +110,13 @@ export function submitterLinks({ now }: RouteOptions) {
     '/:id/revise',
     noStore,
     validatedFields('form', reviseForm, async (c, issues, { values, key }) => {
-      const access = await submitterAccess(pathParam(c, 'id'), key);
+      const access = await submitterAccess(pathParam(c, 'id'), key, 'revise');
       if (access.kind !== 'ok') return invalidLink(c, access);
       return c.html(<IntakeFormPage values={values} errors={issuesByField(issues, values)} mode={reviseMode(access.proposal, key!)} currencies={currencies} />, 400);
     }),
     async (c) => {
       const { fields, input } = c.req.valid('form');
-      const access = await submitterAccess(c.req.param('id'), fields.key);
+      const access = await submitterAccess(c.req.param('id'), fields.key, 'revise');
       if (access.kind !== 'ok') return invalidLink(c, access);
       const result = await resubmitProposal(access.proposal, input, now());
       switch (result.kind) {

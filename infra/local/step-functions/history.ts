@@ -186,13 +186,26 @@ export function fitHistory(events: readonly StoredHistoryEvent[], maxBytes = MAX
   return fitted;
 }
 
-/** A bounded, append-only list of history events with AWS-style ids. */
+/**
+ * A bounded, append-only list of history events with AWS-style ids. A running execution keeps it in
+ * memory for as long as it waits (days, for an approval), so it is bounded in events
+ * ({@link MAX_HISTORY_EVENTS}) and in bytes: past `maxBytes` as JSON it sheds the data of its oldest
+ * events, as {@link fitHistory} does for the stored item, and holds no more than what is stored.
+ */
 export class HistoryLog {
-  private readonly events: StoredHistoryEvent[];
+  private events: StoredHistoryEvent[];
+  /** Each event's JSON size in bytes, in step with `events`, and their sum. */
+  private sizes: number[];
+  private sizeSum: number;
   private nextId: number;
 
-  constructor(initial: readonly StoredHistoryEvent[] = []) {
+  constructor(
+    initial: readonly StoredHistoryEvent[] = [],
+    private readonly maxBytes = MAX_HISTORY_BYTES,
+  ) {
     this.events = [...initial];
+    this.sizes = this.events.map(jsonBytes);
+    this.sizeSum = sum(this.sizes);
     this.nextId = (initial.at(-1)?.id ?? 0) + 1;
   }
 
@@ -200,11 +213,29 @@ export class HistoryLog {
     return this.events.length;
   }
 
+  /** The history's size as a JSON array, in bytes. */
+  get bytes(): number {
+    return this.sizeSum + Math.max(0, this.sizes.length - 1) + 2;
+  }
+
   append(event: NewHistoryEvent): void {
     const id = this.nextId;
     this.nextId += 1;
-    this.events.push({ ...event, id, previousEventId: id - 1 });
-    if (this.events.length > MAX_HISTORY_EVENTS) this.events.splice(1, this.events.length - MAX_HISTORY_EVENTS);
+    const stored = { ...event, id, previousEventId: id - 1 };
+    this.events.push(stored);
+    const size = jsonBytes(stored);
+    this.sizes.push(size);
+    this.sizeSum += size;
+    if (this.events.length > MAX_HISTORY_EVENTS) {
+      const excess = this.events.length - MAX_HISTORY_EVENTS;
+      this.events.splice(1, excess);
+      this.sizeSum -= sum(this.sizes.splice(1, excess));
+    }
+    if (this.bytes > this.maxBytes) {
+      this.events = fitHistory(this.events, this.maxBytes);
+      this.sizes = this.events.map(jsonBytes);
+      this.sizeSum = sum(this.sizes);
+    }
   }
 
   hasType(type: string): boolean {
@@ -214,4 +245,12 @@ export class HistoryLog {
   toArray(): StoredHistoryEvent[] {
     return [...this.events];
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function jsonBytes(event: StoredHistoryEvent): number {
+  return Buffer.byteLength(JSON.stringify(event), 'utf8');
 }

@@ -132,3 +132,35 @@ describe('the history log', () => {
     expect(log.toArray().at(-1)).toMatchObject({ id: 8, previousEventId: 7 });
   });
 });
+
+describe('the history log of a waiting execution', () => {
+  it('sheds the data of its oldest events once it outgrows its byte budget', () => {
+    const budget = 5000;
+    const log = new HistoryLog([], budget);
+
+    for (let i = 1; i <= 10; i += 1) {
+      log.append({
+        timestamp: i,
+        type: 'PassStateEntered',
+        detailsKey: 'stateEnteredEventDetails',
+        details: { name: `S${i}`, ...dataField('input', 'x'.repeat(1000)) },
+      });
+    }
+
+    const events = log.toArray();
+    expect(events).toHaveLength(10);
+    expect(Buffer.byteLength(JSON.stringify(events))).toBeLessThanOrEqual(budget);
+    expect(events[0]?.details?.inputDetails).toEqual({ truncated: true });
+    expect(events.at(-1)?.details?.input).toBe(JSON.stringify('x'.repeat(1000)));
+  });
+
+  it('counts its size as the JSON it is stored as, also after dropping its oldest events', () => {
+    const log = new HistoryLog();
+    log.append({ timestamp: 0, type: 'ExecutionStarted' });
+    for (let i = 1; i <= MAX_HISTORY_EVENTS + 5; i += 1) {
+      log.append({ timestamp: i, type: 'PassStateEntered', detailsKey: 'stateEnteredEventDetails', details: { name: `Ünïcode ${'x'.repeat(i % 7)}` } });
+    }
+
+    expect(log.bytes).toBe(Buffer.byteLength(JSON.stringify(log.toArray())));
+  });
+});
