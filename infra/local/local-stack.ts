@@ -352,6 +352,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { app } = (await import('#handlers/web.ts')) as { app: { fetch: (request: Request, env: unknown) => Response | Promise<Response> } };
     web.serve(async (request, env) => {
       if (new URL(request.url).pathname === '/healthz') {
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          return Response.json({ error: 'MethodNotAllowed', message: 'Use GET or HEAD on /healthz' }, { status: 405, headers: { Allow: 'GET, HEAD' } });
+        }
         const report = await health();
         return Response.json({ status: report.ok ? 'ok' : 'starting', parts: report.parts }, { status: report.ok ? 200 : 503 });
       }

@@ -23,6 +23,13 @@ describe('a method a path does not take', () => {
     expect(response.headers.get('allow')).toMatch(/GET|POST/);
   });
 
+  it.each(['PUT', 'DELETE', 'PATCH', 'POST'])('%s /healthz answers 405', async (method) => {
+    const response = await env.web('/healthz', { method });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   it('still answers 404 on a path nothing serves', async () => {
     expect((await env.web('/api/nothing-here', { method: 'PUT' })).status).toBe(404);
   });
