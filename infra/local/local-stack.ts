@@ -1,4 +1,5 @@
 import './polyfills.ts';
+import './dynalite-iterators.ts';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
