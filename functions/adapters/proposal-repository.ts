@@ -170,23 +170,7 @@ export const proposalRepository = {
       updatedAt: now.toISOString(),
     };
     delete (next as { score?: unknown }).score;
-    delete (next as { outcome?: unknown }).outcome;
-    delete (next as { review?: unknown }).review;
-    try {
-      await documentClient.send(
-        new PutCommand({
-          TableName: environment.tableName,
-          Item: itemOf(next),
-          ConditionExpression: '#status = :rejected AND revision = :revision',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':rejected': 'REJECTED', ':revision': proposal.revision },
-        }),
-      );
-      return next;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    return replaceIf(next, '#status = :rejected AND revision = :revision', { ':rejected': 'REJECTED', ':revision': proposal.revision });
   },
 
   /**
@@ -204,23 +188,7 @@ export const proposalRepository = {
       restartKeyHashes: [],
       updatedAt: now.toISOString(),
     };
-    delete (next as { outcome?: unknown }).outcome;
-    delete (next as { review?: unknown }).review;
-    try {
-      await documentClient.send(
-        new PutCommand({
-          TableName: environment.tableName,
-          Item: itemOf(next),
-          ConditionExpression: '#status = :status AND executionName = :execution',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': proposal.status, ':execution': proposal.executionName },
-        }),
-      );
-      return next;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    return replaceIf(next, '#status = :status AND executionName = :execution', { ':status': proposal.status, ':execution': proposal.executionName });
   },
 
   /** Adds the hash of a new restart link secret, emailed to someone of the PMO. */
@@ -262,6 +230,32 @@ export const proposalRepository = {
     return current;
   },
 };
+
+/**
+ * Writes `next` in place of the stored proposal if `condition` (on its status) holds, with review
+ * and outcome cleared for the new review. Undefined when the condition failed: someone else moved
+ * the proposal first.
+ */
+async function replaceIf(next: Proposal, condition: string, values: Record<string, unknown>): Promise<Proposal | undefined> {
+  const fresh = { ...next };
+  delete (fresh as { outcome?: unknown }).outcome;
+  delete (fresh as { review?: unknown }).review;
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: environment.tableName,
+        Item: itemOf(fresh),
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return fresh;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
 
 async function transition(
   proposal: Proposal,
