@@ -12,6 +12,7 @@ import { PmoFunction } from './constructs/pmo-function.ts';
 import { PmoWorkflow } from './constructs/pmo-workflow.ts';
 import { PmoTable, type TableAccess, type TableAction } from './constructs/pmo-table.ts';
 import { Schedules } from './constructs/schedules.ts';
+import { DEFAULT_IDENTITY_PROVIDER_NAME, type Federation, SignIn } from './constructs/sign-in.ts';
 import { WebApi } from './constructs/web-api.ts';
 import { WorkflowEvents } from './constructs/workflow-events.ts';
 
@@ -20,8 +21,9 @@ interface FunctionSettings {
   /**
    * The DynamoDB actions its code uses, and no more (functions/adapters/*-repository.ts,
    * idempotency-store.ts, email-sender.ts, followed from the handler through its services).
+   * Absent: it never touches the table, and is not even told its name.
    */
-  readonly tableAccess: TableAccess;
+  readonly tableAccess?: TableAccess;
   /** It sends e-mail: the sender, the configuration set and `ses:SendEmail` from the sender. */
   readonly sendsEmail?: boolean;
   /** Its e-mail links to the web pages: it gets the public base URL. */
@@ -73,6 +75,8 @@ const FUNCTION_SETTINGS: Record<FunctionKey, FunctionSettings> = {
   },
   // Marks the person (and their role memberships), tells the PMO leads (by the role's key).
   emailEvents: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'] }, sendsEmail: true, eventTarget: true },
+  // Cognito's pre token generation trigger: reads the event only. Cognito waits 5 seconds for a trigger.
+  addTokenClaims: { timeout: Duration.seconds(5) },
 };
 
 /**
@@ -81,7 +85,9 @@ const FUNCTION_SETTINGS: Record<FunctionKey, FunctionSettings> = {
  * schedules and alarms. Only wiring lives here; each concern is a construct.
  *
  * Context: `senderAddress`, `createSenderIdentity`, `publicBaseUrl` (when a custom domain fronts
- * the API), `alarmEmail`, `orgTimeZone` (and `stackName`, read by the app); README.md says how.
+ * the API), `alarmEmail`, `orgTimeZone`, `authDomainPrefix`, `authMfa`, federation (`samlMetadataUrl`,
+ * `samlEmailAttribute`, or `oidcIssuer`, `oidcClientId`, `oidcClientSecretName`; and
+ * `identityProviderName`) (and `stackName`, read by the app); README.md says how.
  */
 export class PmoStack extends Stack {
   readonly table: PmoTable;
@@ -90,6 +96,8 @@ export class PmoStack extends Stack {
   readonly workflows: Record<WorkflowKey, PmoWorkflow>;
   readonly intakeWorkflow: PmoWorkflow;
   readonly webApi: WebApi;
+  /** The user pool, its managed login and the web app's client; the JSON API accepts its access tokens. */
+  readonly signIn: SignIn;
   readonly email: Email;
   readonly emailEvents: EmailEvents;
   readonly workflowEvents: WorkflowEvents;
@@ -110,11 +118,11 @@ export class PmoStack extends Stack {
         const settings = FUNCTION_SETTINGS[key];
         const fn = new PmoFunction(this, constructIdOf(key), {
           functionKey: key,
-          environment: { TABLE_NAME: this.table.tableName },
+          ...(settings.tableAccess ? { environment: { TABLE_NAME: this.table.tableName } } : {}),
           ...(settings.timeout ? { timeout: settings.timeout } : {}),
           ...(settings.eventTarget ? { deadLetterQueue: this.deadLetterQueue } : {}),
         });
-        this.table.grantAccess(fn, settings.tableAccess);
+        if (settings.tableAccess) this.table.grantAccess(fn, settings.tableAccess);
         // Every function that sends e-mail sends from the one sender, through the configuration set.
         if (settings.sendsEmail) {
           for (const [name, value] of Object.entries(this.email.environment)) fn.addEnvironment(name, value);
@@ -123,7 +131,7 @@ export class PmoStack extends Stack {
         return [key, fn];
       }),
     ) as Record<FunctionKey, PmoFunction>;
-    const { web, approvalSweeper, executionStatusChanged, emailEvents } = this.functions;
+    const { web, approvalSweeper, executionStatusChanged, emailEvents, addTokenClaims } = this.functions;
 
     // Every workflow of the registry; the functions reach each state machine by its formed ARN,
     // never by reference (see PmoWorkflow), and only those the registry names may start or resume it.
@@ -143,13 +151,30 @@ export class PmoStack extends Stack {
 
     // Links in e-mail point at the custom domain (context publicBaseUrl) or else the API's own URL.
     // Web gets PUBLIC_BASE_URL only from context: otherwise it derives the URL from the request
-    // (requestContext.domainName), since the API's URL would make web depend on its own API: a cycle.
+    // (requestContext.domainName), which is the API's own URL.
     const publicBaseUrl: unknown = this.node.tryGetContext('publicBaseUrl');
     const customBaseUrl = typeof publicBaseUrl === 'string' && publicBaseUrl !== '' ? publicBaseUrl : undefined;
     for (const key of Object.keys(FUNCTION_SETTINGS) as FunctionKey[]) {
       if (FUNCTION_SETTINGS[key].linksToPages) this.functions[key].addEnvironment('PUBLIC_BASE_URL', customBaseUrl ?? this.webApi.url);
     }
     if (customBaseUrl !== undefined) web.addEnvironment('PUBLIC_BASE_URL', customBaseUrl);
+
+    // Sign-in: Cognito returns people to the same base URL the links use. The web function knows
+    // the client through its environment, the client knows the API's URL: no cycle, because the
+    // API itself refers to neither (its routes, integration and authorizer are resources of their own).
+    const domainPrefix = nonEmptyString(this.node.tryGetContext('authDomainPrefix'));
+    const mfa = mfaFromContext(this.node.tryGetContext('authMfa'));
+    const federation = federationFromContext((key) => nonEmptyString(this.node.tryGetContext(key)));
+    this.signIn = new SignIn(this, 'SignIn', {
+      appBaseUrl: customBaseUrl === undefined ? this.webApi.url : `${customBaseUrl.replace(/\/+$/, '')}/`,
+      tokenClaimsFunction: addTokenClaims,
+      ...(domainPrefix !== undefined ? { domainPrefix } : {}),
+      ...(federation !== undefined ? { federation } : {}),
+      ...(mfa !== undefined ? { mfa } : {}),
+    });
+    for (const [name, value] of Object.entries(this.signIn.webEnvironment)) web.addEnvironment(name, value);
+    this.webApi.requireSignIn(this.signIn);
+
     // Dates on pages and in e-mail are in the organisation's time zone (the functions default to Europe/Berlin).
     const orgTimeZone = timeZoneFromContext(this.node.tryGetContext('orgTimeZone'));
     if (orgTimeZone !== undefined) for (const fn of Object.values(this.functions)) fn.addEnvironment('ORG_TIME_ZONE', orgTimeZone);
@@ -178,6 +203,9 @@ export class PmoStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.webApi.url, description: 'Public URL of the intake form and approval pages' });
+    new CfnOutput(this, 'SignInUrl', { value: this.signIn.signInUrl, description: 'Where people sign in (the app sends them on to the managed login)' });
+    new CfnOutput(this, 'UserPoolId', { value: this.signIn.userPool.userPoolId, description: 'Create accounts here: aws cognito-idp admin-create-user --user-pool-id …' });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.signIn.clientId, description: "The web app's client: the audience of the API's bearer tokens" });
     new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intakeWorkflow.stateMachineArn });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to be told about failures' });
@@ -186,6 +214,40 @@ export class PmoStack extends Stack {
       description: 'Events no function could handle (stopped executions, bounces, complaints), to look at and replay',
     });
   }
+}
+
+/** A context value that is a non-empty string; undefined otherwise (unset, or `-c key=`). */
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Context `authMfa`: `required` or `optional`; anything else fails the synth. */
+function mfaFromContext(value: unknown): 'optional' | 'required' | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'optional' || value === 'required') return value;
+  throw new Error(`Context authMfa is ${JSON.stringify(value)}, not "required" or "optional"`);
+}
+
+/**
+ * The organisation's identity provider from context: `samlMetadataUrl` (and `samlEmailAttribute`),
+ * or `oidcIssuer` with `oidcClientId` and `oidcClientSecretName`; `identityProviderName` names either.
+ */
+function federationFromContext(context: (key: string) => string | undefined): Federation | undefined {
+  const saml = context('samlMetadataUrl');
+  const oidc = context('oidcIssuer');
+  const name = context('identityProviderName') ?? DEFAULT_IDENTITY_PROVIDER_NAME;
+  if (saml !== undefined && oidc !== undefined) throw new Error('Context samlMetadataUrl and oidcIssuer are both set: federate with one identity provider');
+  if (saml !== undefined) {
+    const emailAttribute = context('samlEmailAttribute');
+    return { kind: 'saml', metadataUrl: saml, name, ...(emailAttribute !== undefined ? { emailAttribute } : {}) };
+  }
+  if (oidc === undefined) return undefined;
+  const clientId = context('oidcClientId');
+  const clientSecretName = context('oidcClientSecretName');
+  if (clientId === undefined || clientSecretName === undefined) {
+    throw new Error('Context oidcIssuer needs oidcClientId and oidcClientSecretName (a Secrets Manager secret holding the client secret)');
+  }
+  return { kind: 'oidc', issuerUrl: oidc, clientId, clientSecretName, name };
 }
 
 /** Context `orgTimeZone`, an IANA time zone; a name Intl does not know fails the synth. */
@@ -216,6 +278,8 @@ const OPERATION_OF: Record<TableAction, dynamodb.Operation> = {
 
 /** The DynamoDB operations any function is granted: the ones whose throttling matters. */
 function tableOperationsOf(settings: readonly FunctionSettings[]): dynamodb.Operation[] {
-  const actions = new Set<TableAction>(settings.flatMap(({ tableAccess }) => [...tableAccess.items, ...(tableAccess.queriesIndexes ? (['Query'] as const) : [])]));
+  const actions = new Set<TableAction>(
+    settings.flatMap(({ tableAccess }) => (tableAccess ? [...tableAccess.items, ...(tableAccess.queriesIndexes ? (['Query'] as const) : [])] : [])),
+  );
   return [...actions].sort().map((action) => OPERATION_OF[action]);
 }

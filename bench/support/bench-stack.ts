@@ -125,7 +125,8 @@ let processPorts: LocalStack['ports'] | undefined;
 
 export async function startBenchStack(): Promise<BenchStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pmo-bench-'));
-  const stack = await startLocalStack({ dataDir, ports: processPorts ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 }, runSchedules: false });
+  // Sign-in off: the benchmarks measure the workflow and the stand-ins, from the open API.
+  const stack = await startLocalStack({ dataDir, ports: processPorts ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 }, runSchedules: false, auth: 'off' });
   processPorts ??= stack.ports;
   return {
     stack,

@@ -28,7 +28,7 @@ const StoredApprovalSchema = z.object({
   escalateAt: z.string().optional(),
   escalateTo: ApproverSpecSchema.optional(),
   secretHashes: z.array(z.string()),
-  formerAssignees: z.array(z.object({ approver: PersonRef, reason: z.enum(['escalated', 'delegated']), at: z.string(), secretHashes: z.array(z.string()) })),
+  formerAssignees: z.array(z.object({ approver: PersonRef, reason: z.enum(['escalated', 'delegated', 'deactivated']), at: z.string(), secretHashes: z.array(z.string()) })),
   attention: z.string().optional(),
   decidedAt: z.string().optional(),
   decidedBy: PersonRef.optional(),
@@ -183,6 +183,21 @@ export const approvalRepository = {
       ExpressionAttributeValues: { ':pk': keys.approvalsOfSubject(subject), ':prefix': keys.approvalsOfSubjectPrefix },
     });
     return items.map(toApproval);
+  },
+
+  /** The approvals a person was asked for, newest first, at most `limit` of them. */
+  async listRecentFor(approverEmail: string, limit: number): Promise<StoredApproval[]> {
+    const { Items } = await documentClient.send(
+      new QueryCommand({
+        TableName: environment.tableName,
+        IndexName: INDEX.gsi2,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.approvalsByApprover(approverEmail) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(toApproval);
   },
 
   /** An approver's pending approvals (their queue), oldest first. */

@@ -33,6 +33,18 @@ export const environment = {
   get publicBaseUrl(): string {
     return required('PUBLIC_BASE_URL').replace(/\/+$/, '');
   },
+  /** The OpenID Connect issuer whose tokens sign people in (the Cognito user pool; the local provider). */
+  get authIssuer(): string {
+    return required('AUTH_ISSUER').replace(/\/+$/, '');
+  },
+  /** The app client of the issuer: the audience of the access tokens the API accepts. */
+  get authClientId(): string {
+    return required('AUTH_CLIENT_ID');
+  },
+  /** The provider's sign-out URL, when its discovery document names none (Cognito's managed login). */
+  get authLogoutUrl(): string | undefined {
+    return process.env.AUTH_LOGOUT_URL || undefined;
+  },
   /**
    * The organisation's time zone (an IANA name), in which pages and emails give dates and times.
    * `ORG_TIME_ZONE`, else Europe/Berlin: the approval policy counts in EUR, and UTC would show a

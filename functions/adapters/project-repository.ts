@@ -13,6 +13,8 @@ export interface ProjectPage {
 
 /** What a listing asks for: newest first, optionally of one status and one department. */
 export interface ProjectQuery {
+  /** Only the projects this person manages (through the by-manager index). */
+  readonly managerEmail?: string;
   readonly status?: ProjectStatus;
   readonly department?: string;
   readonly limit: number;
@@ -50,7 +52,7 @@ function indexKeys(project: Project) {
 }
 
 /** The key of an item in an index, as DynamoDB wants it to resume a query after that item. */
-function resumeKeyOf(item: Record<string, unknown>, index: 'gsi1' | 'gsi3'): Record<string, unknown> {
+function resumeKeyOf(item: Record<string, unknown>, index: 'gsi1' | 'gsi2' | 'gsi3'): Record<string, unknown> {
   return { pk: item.pk, sk: item.sk, [`${index}pk`]: item[`${index}pk`], [`${index}sk`]: item[`${index}sk`] };
 }
 
@@ -61,7 +63,7 @@ function resumeKeyOf(item: Record<string, unknown>, index: 'gsi1' | 'gsi3'): Rec
  */
 async function queryPage(
   input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit' | 'ScanIndexForward'>,
-  index: 'gsi1' | 'gsi3',
+  index: 'gsi1' | 'gsi2' | 'gsi3',
   limit: number,
   startKey: Record<string, unknown> | undefined,
 ): Promise<ProjectPage> {
@@ -152,7 +154,7 @@ export const projectRepository = {
       values[':department'] = query.department;
       filters.push('#department = :department');
     }
-    if (query.status !== undefined && query.department !== undefined) {
+    if (query.status !== undefined && query.department !== undefined && query.managerEmail === undefined) {
       values[':pk'] = keys.projectsByStatus(query.status);
       values[':prefix'] = `${query.department}#`;
       return queryPage(
@@ -170,22 +172,24 @@ export const projectRepository = {
       );
     }
     // The status index sorts by department first, so one status across all departments is read
-    // newest first from the index of all projects, filtered.
-    values[':pk'] = keys.allProjects;
+    // newest first from the index of all projects (or of one manager's), filtered.
+    const byManager = query.managerEmail !== undefined;
+    values[':pk'] = byManager ? keys.projectsByManager(query.managerEmail!) : keys.allProjects;
     if (query.status !== undefined) {
       names['#status'] = 'status';
       values[':status'] = query.status;
       filters.push('#status = :status');
     }
+    const index = byManager ? 'gsi2' : 'gsi3';
     return queryPage(
       {
         TableName: environment.tableName,
-        IndexName: INDEX.gsi3,
-        KeyConditionExpression: 'gsi3pk = :pk',
+        IndexName: INDEX[index],
+        KeyConditionExpression: `${index}pk = :pk`,
         ExpressionAttributeValues: values,
         ...(filters.length > 0 ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
       },
-      'gsi3',
+      index,
       query.limit,
       startKey,
     );

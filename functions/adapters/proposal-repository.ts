@@ -14,7 +14,7 @@ import {
 } from '#domain/proposal.ts';
 import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
-import { cursor, INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
+import { cursor, INDEX, type IndexName, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 
 /** One page of a listing and the cursor of the next, if any. */
 export interface Page<T> {
@@ -50,6 +50,23 @@ function indexKeys(proposal: Pick<Proposal, 'status' | 'submittedAt' | 'id' | 's
 const REVIEWABLE: readonly ProposalStatus[] = ['SUBMITTED', 'IN_REVIEW'];
 
 /** Proposals in the table. Every status change is a conditional write on the current status. */
+/** A page of one index partition's proposals, newest first; the cursor must be one issued for that partition. */
+async function newestFirst(index: IndexName, partition: string, options: { limit: number; cursor?: string }): Promise<Page<Proposal>> {
+  const { Items, LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: environment.tableName,
+      IndexName: INDEX[index],
+      KeyConditionExpression: `${index}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: false,
+      Limit: options.limit,
+      ExclusiveStartKey: cursor.decode(options.cursor, { attribute: `${index}pk`, value: partition }),
+    }),
+  );
+  const nextCursor = cursor.encode(LastEvaluatedKey);
+  return { items: (Items ?? []).map(toProposal), ...(nextCursor ? { nextCursor } : {}) };
+}
+
 export const proposalRepository = {
   /** Stores a new proposal; fails if the id exists. */
   async create(proposal: Proposal): Promise<void> {
@@ -71,21 +88,14 @@ export const proposalRepository = {
 
   /** Proposals newest first, optionally of one status. */
   async list(options: { status?: ProposalStatus; limit: number; cursor?: string }): Promise<Page<Proposal>> {
-    const byStatus = options.status !== undefined;
-    const partition = byStatus ? { attribute: 'gsi1pk', value: keys.proposalsByStatus(options.status!) } : { attribute: 'gsi3pk', value: keys.allProposals };
-    const { Items, LastEvaluatedKey } = await documentClient.send(
-      new QueryCommand({
-        TableName: environment.tableName,
-        IndexName: byStatus ? INDEX.gsi1 : INDEX.gsi3,
-        KeyConditionExpression: byStatus ? 'gsi1pk = :pk' : 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition.value },
-        ScanIndexForward: false,
-        Limit: options.limit,
-        ExclusiveStartKey: cursor.decode(options.cursor, partition),
-      }),
-    );
-    const nextCursor = cursor.encode(LastEvaluatedKey);
-    return { items: (Items ?? []).map(toProposal), ...(nextCursor ? { nextCursor } : {}) };
+    return options.status !== undefined
+      ? newestFirst('gsi1', keys.proposalsByStatus(options.status), options)
+      : newestFirst('gsi3', keys.allProposals, options);
+  },
+
+  /** A person's own proposals, newest first, through the by-submitter index. */
+  async listBySubmitter(email: string, options: { limit: number; cursor?: string }): Promise<Page<Proposal>> {
+    return newestFirst('gsi2', keys.proposalsBySubmitter(email), options);
   },
 
   /**

@@ -9,7 +9,7 @@
  * | review (one per execution) | TYPE#subjectId / REVIEW#execution | | | |
  * | audit event | TYPE#subjectId / AUDIT#eventId (a subject's trail, sorted by time on read) | | | |
  * | approval | APPROVAL#id / APPROVAL (link lookup) | sparse, open ones by next action: APPROVALS#OPEN / at#id | approver's queue: APPROVER#email / requestedAt#id | of a subject: TYPE#subjectId / APPROVAL#level#execution#slot |
- * | person | PERSON#email / PERSON | by manager: MANAGER#email / name | | |
+ * | person (a `version` for optimistic updates) | PERSON#email / PERSON | by manager: MANAGER#email / name | | all, by name: PEOPLE / lower-cased name#email |
  * | role member | ROLE#role / PERSON#email (people in a role) | | | |
  * | delegation | PERSON#email / DELEGATION | sparse, not yet applied: DELEGATIONS#UNAPPLIED / startsAt#email | | |
  * | access key | PERSON#email / ACCESS#secretHash (TTL) | | | |
@@ -17,6 +17,8 @@
  * | idempotency record | IDEMPOTENCY#scope#key / IDEMPOTENCY (TTL) | | | |
  * | "email sent" marker | EMAIL#key / EMAIL (TTL) | | | |
  * | rate-limit window | RATE#bucket#windowStart / RATE (TTL) | | | |
+ * | sign-in session | SESSION#idHash / SESSION (TTL) | | | |
+ * | sign-in under way (PKCE verifier, nonce) | SIGN-IN#stateHash / SIGN-IN (TTL) | | | |
  *
  * Planned for the next processes, on the same indexes (builders are added with them):
  * - timesheet: TIMESHEET#email#weekStart / TIMESHEET; gsi1 by week: TIMESHEETS#weekStart / email
@@ -82,6 +84,9 @@ export const keys = {
   person: (email: string) => ({ pk: `PERSON#${email}`, sk: 'PERSON' }),
   /** gsi1: people by manager. */
   peopleByManager: (email: string) => `MANAGER#${email}`,
+  /** gsi3: every person, by name (lower-cased, so that the list reads alphabetically), then email. */
+  allPeople: 'PEOPLE',
+  personByNameSort: (name: string, email: string) => `${name.toLowerCase()}#${email}`,
   roleMember: (role: string, email: string) => ({ pk: `ROLE#${role}`, sk: `PERSON#${email}` }),
   rolePartition: (role: string) => `ROLE#${role}`,
 
@@ -103,6 +108,11 @@ export const keys = {
 
   /** Requests counted in one fixed window of one rate-limit bucket (TTL). */
   rateWindow: (bucket: string, windowStart: number) => ({ pk: `RATE#${bucket}#${windowStart}`, sk: 'RATE' }),
+
+  /** A signed-in session, by the hash of the id its cookie carries. */
+  session: (idHash: string) => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+  /** A sign-in between the redirect to the provider and its return, by the hash of its state. */
+  signInFlow: (stateHash: string) => ({ pk: `SIGN-IN#${stateHash}`, sk: 'SIGN-IN' }),
 
   idempotency: (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' }),
   emailMarker: (key: string) => ({ pk: `EMAIL#${key}`, sk: 'EMAIL' }),

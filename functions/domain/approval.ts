@@ -8,7 +8,8 @@ export const APPROVAL_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /** Why an approval moved from one person to another. */
-export type ReassignmentReason = 'escalated' | 'delegated';
+/** Why an approval moved on: no answer in time, an out-of-office delegate, or its approver left the directory. */
+export type ReassignmentReason = 'escalated' | 'delegated' | 'deactivated';
 
 /** Someone an approval was assigned to before its current approver, and whose links now say so. */
 export interface FormerAssignee {
@@ -244,7 +245,7 @@ export function reassignedTo(
     ...rest,
     approver: to.approver,
     ...(to.onBehalfOf ? { onBehalfOf: to.onBehalfOf } : {}),
-    ...(to.reason === 'delegated' && escalateAt ? { escalateAt } : {}),
+    ...(to.reason !== 'escalated' && escalateAt ? { escalateAt } : {}),
     ...(remindAt.getTime() < Date.parse(approval.dueAt) ? { remindAt: remindAt.toISOString() } : {}),
     remindersSent: 0,
     secretHashes: [secretHash],

@@ -115,7 +115,9 @@ export const reviewAudit = {
       summary:
         reason === 'escalated'
           ? `Escalated from ${from.name} to ${describeAssignee(moved)} (level ${moved.level}): no answer in time`
-          : `Redirected from ${from.name} to ${moved.approver.name}, who decides on their behalf while they are away (level ${moved.level})`,
+          : reason === 'deactivated'
+            ? `Passed from ${from.name}, deactivated in the directory, to ${moved.approver.name} (level ${moved.level})`
+            : `Redirected from ${from.name} to ${moved.approver.name}, who decides on their behalf while they are away (level ${moved.level})`,
       details: { approvalId: moved.id, from: from.email, to: moved.approver.email },
     };
   },

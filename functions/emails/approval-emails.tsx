@@ -24,6 +24,7 @@ function whyYouText(approval: Approval): string {
   const former = approval.formerAssignees.at(-1);
   const onBehalf = approval.onBehalfOf ? ` You decide on behalf of ${approval.onBehalfOf.name}, who is out of office.` : '';
   if (former?.reason === 'escalated') return `${former.approver.name} did not answer in time, so this approval was passed to you.${onBehalf}`;
+  if (former?.reason === 'deactivated') return `${former.approver.name} no longer takes part in PMO reviews, so this approval was passed to you.${onBehalf}`;
   return onBehalf.trim();
 }
 

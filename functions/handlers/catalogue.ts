@@ -36,6 +36,10 @@ export const FUNCTION_CATALOGUE = {
     entry: 'functions/handlers/email-events.ts',
     description: 'EventBridge (SES bounces and complaints): marks the address undeliverable in the directory and tells the PMO lead.',
   },
+  addTokenClaims: {
+    entry: 'functions/handlers/add-token-claims.ts',
+    description: "Cognito pre token generation (V2_0): adds the user's e-mail address to the access token, by which the API finds the directory person.",
+  },
 } as const;
 
 /** A key of {@link FUNCTION_CATALOGUE}. */

@@ -22,7 +22,8 @@ const ACCESS_EMAIL_WINDOW_MS = 10 * 60 * 1000;
  */
 export async function requestDelegationAccess(email: string, now: Date): Promise<void> {
   const person = await directoryRepository.getPerson(email);
-  if (!person) return;
+  // A deactivated person is asked nothing, so has nobody to name.
+  if (!person?.active) return;
   // The key is made and stored only once the window's one email is claimed: asking again within
   // the window writes nothing.
   await sendEmailOnce(
@@ -44,7 +45,8 @@ export async function requestDelegationAccess(email: string, now: Date): Promise
 export async function openDelegation(email: string, secret: string | undefined, now: Date): Promise<Person | undefined> {
   const address = email.toLowerCase();
   if (!(await accessKeyRepository.isValid(address, secret, now))) return undefined;
-  return directoryRepository.getPerson(address);
+  const person = await directoryRepository.getPerson(address);
+  return person?.active ? person : undefined;
 }
 
 /** What saving a delegation did. */
@@ -61,6 +63,7 @@ export async function saveDelegation(person: Person, input: DelegationInput, now
   if (input.delegateEmail === person.email) return { kind: 'invalid', path: 'delegateEmail', message: 'Name someone other than yourself' };
   const delegate = await directoryRepository.getPerson(input.delegateEmail);
   if (!delegate) return { kind: 'invalid', path: 'delegateEmail', message: 'This person is not in the PMO directory' };
+  if (!delegate.active) return { kind: 'invalid', path: 'delegateEmail', message: 'This person is deactivated in the PMO directory; name someone else' };
   const period = delegationPeriod(input);
   if (period.endsAt <= now.toISOString()) return { kind: 'invalid', path: 'until', message: 'The period is over already' };
   const delegation: Delegation = {
@@ -76,7 +79,9 @@ export async function saveDelegation(person: Person, input: DelegationInput, now
 
 /** Redirects the pending approvals of a delegation that has started, once. */
 export async function applyDelegation(delegation: Delegation, now: Date): Promise<number> {
-  const redirected = now.toISOString() < delegation.endsAt ? await redirectPendingApprovals(delegation.person, delegation.delegate, now) : 0;
+  // A delegate deactivated since the period was set takes nothing over: the approvals stay (and escalate).
+  const delegateActive = (await directoryRepository.getPerson(delegation.delegate.email))?.active === true;
+  const redirected = delegateActive && now.toISOString() < delegation.endsAt ? await redirectPendingApprovals(delegation.person, delegation.delegate, now) : 0;
   await delegationRepository.markApplied(delegation, now);
   return redirected;
 }

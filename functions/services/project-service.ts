@@ -83,13 +83,10 @@ export async function listProjects(query: ProjectQuery): Promise<ProjectListResu
   }
 }
 
-/**
- * A person of the directory as a project's manager. The directory does not mark anyone inactive
- * (yet): being in it is what makes someone active.
- */
+/** An active person of the directory, as a project's manager: a deactivated one runs nothing. */
 async function directoryPerson(email: string): Promise<PersonRef | undefined> {
   const person = await directoryRepository.getPerson(email);
-  return person ? { name: person.name, email: person.email } : undefined;
+  return person?.active ? { name: person.name, email: person.email } : undefined;
 }
 
 /** What an update did. */

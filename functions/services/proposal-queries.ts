@@ -1,3 +1,4 @@
+import { isPmo, viewerEmail, type Viewer } from '#domain/access.ts';
 import { supportedCurrencies } from '#domain/approval-policy.ts';
 import type { Approval } from '#domain/approval.ts';
 import type { AuditEvent } from '#domain/audit.ts';
@@ -10,13 +11,25 @@ import { auditRepository } from '#adapters/audit-repository.ts';
 import { delegationRepository } from '#adapters/delegation-repository.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { InvalidCursorError } from '#adapters/table-keys.ts';
+import { teamRepository } from '#adapters/team-repository.ts';
 import { proposalPolicy } from './proposal-subject.ts';
 
 // What the web pages and the JSON API read. The web layer reads the store only through this
 // module, so a change of a repository's signature is made here and nowhere in functions/web.
 
+/**
+ * Whose proposals a list shows: every one (the PMO's), the reader's own, those they were asked to
+ * decide, or those of the people they manage.
+ */
+export const PROPOSAL_SCOPES = ['all', 'mine', 'to-decide', 'team'] as const;
+export type ProposalScope = (typeof PROPOSAL_SCOPES)[number];
+
+/** How many approvals and team members' proposals a "to decide" or "team" list looks through (it has no further pages). */
+const SCOPE_WINDOW = 100;
+
 /** Which proposals to list: newest first, optionally of one status, a page at a time. */
 export interface ProposalListQuery {
+  readonly scope?: ProposalScope | undefined;
   readonly status?: ProposalStatus | undefined;
   readonly limit: number;
   /** The `nextCursor` of the previous page. */
@@ -25,8 +38,9 @@ export interface ProposalListQuery {
 
 /** A page of proposals, or why the cursor could not be followed (it was not one this service issued). */
 export type ProposalListing =
-  | { readonly kind: 'page'; readonly items: Proposal[]; readonly nextCursor?: string }
-  | { readonly kind: 'invalid-cursor'; readonly message: string };
+  | { readonly kind: 'page'; readonly scope: ProposalScope; readonly items: Proposal[]; readonly nextCursor?: string }
+  | { readonly kind: 'invalid-cursor'; readonly message: string }
+  | { readonly kind: 'scope-forbidden'; readonly message: string };
 
 /** A proposal with its approvals (in no particular order) and its audit trail (in time order). */
 export interface ProposalWithReview {
@@ -35,25 +49,48 @@ export interface ProposalWithReview {
   readonly history: AuditEvent[];
 }
 
-/** Proposals newest first, a page at a time. */
-export async function listProposals(query: ProposalListQuery): Promise<ProposalListing> {
+/** The list a reader gets unless they ask for another: the PMO all proposals, anyone else their own. */
+export function defaultScope(viewer: Viewer): ProposalScope {
+  return isPmo(viewer) ? 'all' : 'mine';
+}
+
+function newestFirst(a: Proposal, b: Proposal): number {
+  return a.submittedAt < b.submittedAt ? 1 : a.submittedAt > b.submittedAt ? -1 : 0;
+}
+
+/**
+ * Proposals newest first, of the scope the reader asks for and may see: a page at a time through an
+ * index (all, mine), or the newest of a bounded window (to decide, team).
+ */
+export async function listProposals(viewer: Viewer, query: ProposalListQuery): Promise<ProposalListing> {
+  const scope = query.scope ?? defaultScope(viewer);
+  const email = viewerEmail(viewer);
+  if (scope === 'all' && !isPmo(viewer)) return { kind: 'scope-forbidden', message: 'Only the PMO lists every proposal; use scope mine, to-decide or team' };
+  const ofStatus = (proposals: Proposal[]) => (query.status ? proposals.filter((proposal) => proposal.status === query.status) : proposals);
   try {
-    const page = await proposalRepository.list({
-      limit: query.limit,
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.cursor ? { cursor: query.cursor } : {}),
-    });
-    return { kind: 'page', ...page };
+    if (scope === 'all' || email === undefined) {
+      const page = await proposalRepository.list({ limit: query.limit, ...(query.status ? { status: query.status } : {}), ...(query.cursor ? { cursor: query.cursor } : {}) });
+      return { kind: 'page', scope, ...page };
+    }
+    if (scope === 'mine') {
+      const page = await proposalRepository.listBySubmitter(email, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+      return { kind: 'page', scope, ...page, items: ofStatus(page.items) };
+    }
+    if (scope === 'to-decide') {
+      const approvals = await approvalRepository.listRecentFor(email, SCOPE_WINDOW);
+      const ids = [...new Set(approvals.filter((approval) => approval.subject.type === 'proposal').map((approval) => approval.subject.id))];
+      const proposals = (await Promise.all(ids.map((id) => proposalRepository.get(id)))).filter((proposal): proposal is Proposal => proposal !== undefined);
+      return { kind: 'page', scope, items: ofStatus(proposals).sort(newestFirst).slice(0, query.limit) };
+    }
+    const reports = await teamRepository.reportsOf(email);
+    const pages = await Promise.all(reports.map((report) => proposalRepository.listBySubmitter(report, { limit: SCOPE_WINDOW })));
+    return { kind: 'page', scope, items: ofStatus(pages.flatMap((page) => page.items)).sort(newestFirst).slice(0, query.limit) };
   } catch (error) {
     if (error instanceof InvalidCursorError) return { kind: 'invalid-cursor', message: error.message };
     throw error;
   }
 }
 
-/** The newest proposals, for the home page (no cursor, so no listing error). */
-export async function newestProposals(limit: number): Promise<{ items: Proposal[]; nextCursor?: string }> {
-  return proposalRepository.list({ limit });
-}
 
 /** Someone a proposal's review waits on now, and whom they stand in for while that person is away. */
 export interface WaitingOn {
@@ -70,10 +107,11 @@ export interface ProposalListEntry {
 /** The most proposals a page of the portfolio list holds: each one in review costs a query. */
 export const MAX_PORTFOLIO_PAGE = 20;
 
-/** A page of the portfolio list, or why the cursor could not be followed. */
+/** A page of the portfolio list, or why it could not be listed. */
 export type PortfolioListing =
-  | { readonly kind: 'page'; readonly items: ProposalListEntry[]; readonly nextCursor?: string }
-  | { readonly kind: 'invalid-cursor'; readonly message: string };
+  | { readonly kind: 'page'; readonly scope: ProposalScope; readonly items: ProposalListEntry[]; readonly nextCursor?: string }
+  | { readonly kind: 'invalid-cursor'; readonly message: string }
+  | { readonly kind: 'scope-forbidden'; readonly message: string };
 
 /**
  * Proposals newest first with whom each waits on, a page of at most {@link MAX_PORTFOLIO_PAGE}.
@@ -81,16 +119,10 @@ export type PortfolioListing =
  * (after delegation or escalation), so each proposal in review costs one query: all of a page's
  * are sent at once, one batch of at most 20 parallel queries, never one after another.
  */
-export async function portfolioPage(query: ProposalListQuery): Promise<PortfolioListing> {
-  const listing = await listProposals({ ...query, limit: Math.min(query.limit, MAX_PORTFOLIO_PAGE) });
-  if (listing.kind === 'invalid-cursor') return listing;
+export async function portfolioPage(viewer: Viewer, query: ProposalListQuery): Promise<PortfolioListing> {
+  const listing = await listProposals(viewer, { ...query, limit: Math.min(query.limit, MAX_PORTFOLIO_PAGE) });
+  if (listing.kind !== 'page') return listing;
   return { ...listing, items: await withWaitingOn(listing.items) };
-}
-
-/** The newest proposals with whom each waits on, for the home page. */
-export async function newestPortfolio(limit: number): Promise<{ items: ProposalListEntry[]; nextCursor?: string }> {
-  const page = await newestProposals(Math.min(limit, MAX_PORTFOLIO_PAGE));
-  return { ...page, items: await withWaitingOn(page.items) };
 }
 
 async function withWaitingOn(proposals: readonly Proposal[]): Promise<ProposalListEntry[]> {

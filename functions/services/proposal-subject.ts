@@ -16,6 +16,7 @@ import { sendEmailOnce } from '#adapters/email-sender.ts';
 import { logger } from '#adapters/logger.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import bundledPolicy from '../config/approval-policies/proposal.json' with { type: 'json' };
+import { mayReadProposal } from './record-access.ts';
 import { pageUrl, proposalPageUrl, restartLink, reviseLink, withdrawLink } from './links.ts';
 import { startReviewOf } from './intake-service.ts';
 import { ensureProjectForProposal } from './project-service.ts';
@@ -154,6 +155,11 @@ export const proposalRegistration: SubjectRegistration = {
   async load(id) {
     const proposal = await proposalRepository.get(id);
     return proposal ? proposalAsSubject(proposal) : undefined;
+  },
+
+  async mayRead(viewer, id) {
+    const proposal = await proposalRepository.get(id);
+    return proposal !== undefined && mayReadProposal(viewer, proposal, await approvalRepository.listForSubject({ type: 'proposal', id }));
   },
 
   async onProgress(subject, plan: ReviewPlan, now) {

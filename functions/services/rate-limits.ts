@@ -12,6 +12,10 @@ const POLICIES = {
   'link-per-client': { limit: 300, windowSeconds: 60 },
   'link-per-target': { limit: 30, windowSeconds: 60 },
   'email-request-per-client': { limit: 10, windowSeconds: 600 },
+  'email-request-per-person': { limit: 5, windowSeconds: 600 },
+  // A busy PMO enters a backlog of proposals at once; a script gone wrong is stopped.
+  'submission-per-client': { limit: 60, windowSeconds: 600 },
+  'submission-per-person': { limit: 30, windowSeconds: 600 },
 } as const;
 
 export type RateLimitKind = keyof typeof POLICIES;

@@ -1,13 +1,17 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { contextStorage } from 'hono/context-storage';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { logger } from '#adapters/logger.ts';
 import { MessagePage } from './pages/layout.tsx';
+import { accessControl } from './routes/access-control.tsx';
 import { approvalLinks } from './routes/approval-links.tsx';
+import { authRoutes } from './routes/auth-routes.tsx';
 import { delegationRoutes } from './routes/delegation-routes.tsx';
 import { historyApi } from './routes/history-api.tsx';
 import { peopleApi } from './routes/people-api.tsx';
+import { peoplePages } from './routes/people-pages.tsx';
 import { pmoLinks } from './routes/pmo-links.tsx';
 import { projectRoutes } from './routes/project-routes.tsx';
 import { proposalPages } from './routes/proposal-pages.tsx';
@@ -16,6 +20,8 @@ import { proposalsApi } from './routes/proposals-api.tsx';
 import { notFoundPage, payloadTooLarge, unreadableRequest } from './routes/responses.tsx';
 import { submitterLinks } from './routes/submitter-links.tsx';
 import { STYLESHEET } from './styles.ts';
+import { authFromEnvironment, type WebAuth } from './viewer.ts';
+import { viewerRoutes } from './routes/viewer-routes.tsx';
 
 /** The longest path segment any route takes (an email address is at most 254 characters). */
 const MAX_PATH_SEGMENT = 320;
@@ -26,10 +32,24 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** Things the app takes from outside, so tests can set the clock. */
 export interface WebAppOptions {
   readonly now?: () => Date;
+  /**
+   * How people sign in. By default from the function's environment (AUTH_ISSUER, AUTH_CLIENT_ID);
+   * `{ mode: 'off' }` only from the local stack (`PMO_AUTH=off`): the Lambda handler has no way to it.
+   */
+  readonly auth?: WebAuth;
 }
 
 /** What every area of the app is built with: the options, with the clock settled once. */
-export type RouteOptions = Required<WebAppOptions>;
+export type RouteOptions = Required<Pick<WebAppOptions, 'now'>>;
+
+/**
+ * Where signing out may take the browser: the provider's sign-out URL when configured (Cognito's
+ * managed login), else the issuer, whose discovery names its end-session endpoint.
+ */
+function signOutOrigins(auth: WebAuth): string[] {
+  if (auth.mode === 'off') return [];
+  return [new URL(auth.provider.logoutUrl ?? auth.provider.issuer).origin];
+}
 
 function isApi(c: Context): boolean {
   return c.req.path.startsWith('/api/');
@@ -43,22 +63,34 @@ function isApi(c: Context): boolean {
  */
 export function createWebApp(options: WebAppOptions = {}) {
   const shared: RouteOptions = { now: options.now ?? (() => new Date()) };
+  // Read at the first request, so that a missing setting fails there with its name, not at import.
+  let auth = options.auth;
+  const resolveAuth = () => {
+    auth ??= authFromEnvironment();
+    return auth;
+  };
   const app = new Hono();
+  // Pages read who is signed in (their header, their forms' CSRF token) from the request's context.
+  app.use(contextStorage());
 
-  app.use(
-    secureHeaders({
+  // The sign-out form's answer redirects to the provider to end its session too: browsers hold a
+  // form's redirects to the page's form-action, so the provider's sign-out origin is allowed there.
+  let securityHeaders: MiddlewareHandler | undefined;
+  app.use((c, next) => {
+    securityHeaders ??= secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", ...signOutOrigins(resolveAuth())],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },
       // Approval links carry their secret in the query string: never pass the URL on.
       referrerPolicy: 'no-referrer',
-    }),
-  );
+    });
+    return securityHeaders(c, next);
+  });
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -80,6 +112,8 @@ export function createWebApp(options: WebAppOptions = {}) {
     return c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
 
+  app.use(accessControl(resolveAuth, shared.now));
+
   // Routes that check a link's secret, limited per client and per what the secret opens; the
   // out-of-office request, which emails someone, per client.
   const byParam = (name: string, prefix: string) => (c: Context) => `${prefix}:${c.req.param(name) ?? ''}`;
@@ -90,17 +124,22 @@ export function createWebApp(options: WebAppOptions = {}) {
   for (const path of ['/people/:email/delegation', '/api/people/:email/delegation']) {
     app.use(path, rateLimited('link-per-client', { kind: 'link-per-target', target: byParam('email', 'person') }));
   }
-  app.on('POST', '/delegation', rateLimited('email-request-per-client'));
+  app.on('POST', '/delegation', rateLimited('email-request-per-client', undefined, 'email-request-per-person'));
+  // Submissions, per client and per signed-in person: each one starts a workflow and emails people.
+  for (const path of ['/proposals', '/api/proposals']) app.on('POST', path, rateLimited('submission-per-client', undefined, 'submission-per-person'));
 
+  app.route('/auth', authRoutes(shared, resolveAuth));
   app.route('/', proposalPages(shared));
   app.route('/approvals', approvalLinks(shared));
   app.route('/proposals', submitterLinks(shared));
   app.route('/proposals', pmoLinks(shared));
   app.route('/', delegationRoutes(shared));
   app.route('/', projectRoutes(shared));
+  app.route('/', peoplePages(shared));
   app.route('/api/proposals', proposalsApi(shared));
   app.route('/api/people', peopleApi(shared));
   app.route('/api', historyApi());
+  app.route('/api', viewerRoutes());
 
   // A path that exists answers another method with 405 and the methods it allows, not 404.
   const allowedMethods = methodsByPath(app);

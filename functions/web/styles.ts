@@ -7,6 +7,9 @@ a { color: var(--accent); }
 header.site { background: #0f2a4a; color: #fff; padding: 12px 24px; display: flex; gap: 24px; align-items: center; }
 header.site a { color: #fff; text-decoration: none; }
 header.site .brand { font-weight: 700; font-size: 18px; }
+nav.scopes { display: flex; flex-wrap: wrap; gap: 8px 20px; margin: 8px 0 16px; }
+header.site .signed-in { margin-left: auto; display: flex; gap: 12px; align-items: center; font-size: 14px; }
+header.site .signed-in button.link { background: none; border: 1px solid #fff; color: #fff; padding: 4px 10px; border-radius: 4px; cursor: pointer; font: inherit; }
 main { max-width: 880px; margin: 0 auto; padding: 24px; }
 main.wide { max-width: 1240px; }
 h1 { font-size: 28px; margin: 8px 0 16px; }
@@ -84,4 +87,18 @@ dl.project-facts dd { overflow-wrap: anywhere; }
 .status.ACTIVE { background: #dafbe1; color: var(--ok); }
 .status.ON_HOLD { background: #fff8c5; color: var(--warn); }
 .status.CLOSED { background: #eaeef2; color: var(--muted); }
+/* The directory (people pages). */
+.status.DEACTIVATED { background: #ffebe9; color: var(--bad); }
+.field label.checkbox { display: inline-flex; gap: 8px; align-items: center; }
+.field label.checkbox input { width: 20px; height: 20px; margin: 0; }
+table.people td.email { overflow-wrap: anywhere; }
+/* Phones: each person becomes a block of labelled lines, so nothing needs scrolling sideways. */
+@media (max-width: 480px) {
+  .table-scroll table.people { min-width: 0; }
+  table.people, table.people tbody, table.people tr, table.people td { display: block; }
+  table.people thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.people tr { padding: 8px 0; border-bottom: 1px solid var(--line); }
+  table.people td { border: 0; padding: 2px 12px; }
+  table.people td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+}
 `;

@@ -20,6 +20,7 @@ import { LocalFaults } from './faults.ts';
 import { beforeDeadline, InFlight } from './in-flight.ts';
 import { LocalLambdaRuntime } from './lambda-runtime.ts';
 import { installMailPersistence, uninstallMailPersistence } from './mail-store.ts';
+import { LOCAL_CLIENT_ID, startLocalOidcProvider, type RunningLocalOidcProvider } from './oidc/local-oidc-provider.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, functionKeyOf, localFunctionArn, localStateMachineName, renderLocalStateMachines } from './render-state-machines.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { installSesFront } from './ses-front.ts';
@@ -31,7 +32,7 @@ import { LocalWebServer } from './web-server.ts';
 export interface LocalStackOptions {
   readonly dataDir: string;
   readonly host?: string;
-  readonly ports?: Partial<Record<'web' | 'mailbox' | 'dynamodb' | 'sfn', number>>;
+  readonly ports?: Partial<Record<'web' | 'mailbox' | 'dynamodb' | 'sfn' | 'oidc', number>>;
   /** Base URL in emailed links; defaults to the web server's own URL. */
   readonly publicBaseUrl?: string;
   /** An intake approval policy file to use instead of functions/config/approval-policies/proposal.json. */
@@ -42,6 +43,12 @@ export interface LocalStackOptions {
   readonly seedDemoDirectory?: boolean;
   /** The longest a stop waits for the work under way before it cuts it (default 10 s). */
   readonly drainTimeoutMs?: number;
+  /**
+   * Sign-in (default `on`): the local OpenID Connect provider on `ports.oidc` (default 3001), and
+   * the app as Lambda runs it (`#handlers/web.ts`), signing people in there. `off` (`PMO_AUTH=off`,
+   * the local stack only): no provider, and the app with every route open, as before sign-in.
+   */
+  readonly auth?: 'on' | 'off';
   readonly log?: (message: string) => void;
 }
 
@@ -62,8 +69,15 @@ export interface StopReport {
 
 /** A running local stack. */
 export interface LocalStack {
-  readonly urls: { web: string; mailbox: string; dynamodb: string; sfn: string };
-  readonly ports: { web: number; mailbox: number; dynamodb: number; sfn: number };
+  /** `oidc`: the sign-in provider's URL, its issuer (absent with sign-in off). */
+  readonly urls: { web: string; mailbox: string; dynamodb: string; sfn: string; oidc?: string };
+  readonly ports: { web: number; mailbox: number; dynamodb: number; sfn: number; oidc?: number };
+  readonly auth: 'on' | 'off';
+  /**
+   * A bearer access token for someone active in the directory, from the local provider: what
+   * signing in would give (1 hour). Fails for anyone else, and with sign-in off.
+   */
+  mintAccessToken(email: string): Promise<string>;
   readonly stepFunctions: LocalStepFunctions;
   /** The ARN of every workflow's state machine, by registry key. */
   readonly stateMachineArns: Readonly<Record<string, string>>;
@@ -108,6 +122,21 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+type WebFetch = { fetch: (request: Request, env: unknown) => Response | Promise<Response> };
+
+/**
+ * The web app: with sign-in on, the Lambda handler's own app (which reads AUTH_ISSUER and
+ * AUTH_CLIENT_ID, set before this import); with sign-in off, the same app built with every route
+ * open, an option only this stack can give (the Lambda handler has no way to it).
+ */
+async function webApp(auth: 'on' | 'off'): Promise<WebFetch> {
+  if (auth === 'on') return ((await import('#handlers/web.ts')) as { app: WebFetch }).app;
+  // What #handlers/web.ts imports besides the app: the subject types the review engine serves.
+  await import('#services/subject-types.ts');
+  const { createWebApp } = await import('#web/app.tsx');
+  return createWebApp({ auth: { mode: 'off' } });
+}
+
 /**
  * Calls a catalogued handler in-process, the way Lambda would: JSON in, JSON out, named errors,
  * each invocation in its own invoke context. The module is the catalogue's entry, imported on
@@ -140,6 +169,7 @@ function formatExtra(extra: object | undefined): string {
 /** The parts of a local stack, as far as they started; a stop closes those that did. */
 interface Parts {
   web?: LocalWebServer;
+  oidc?: RunningLocalOidcProvider;
   scheduler?: LocalScheduler;
   stepFunctions?: LocalStepFunctions;
   sfnClient?: SFNClient;
@@ -170,6 +200,9 @@ async function stop(parts: Parts, invocations: InFlight, drainTimeoutMs: number,
   const invoked = await invocations.settle(deadline);
   const cutInvocations = invoked ? [] : invocations.describe();
   await parts.web?.close();
+  // After the web app (whose requests under way may still exchange a code or fetch its keys), and
+  // before the database (the provider reads the directory).
+  await parts.oidc?.close(deadline);
   parts.sfnClient?.destroy();
   const database = parts.database
     ? await parts.database.close(deadline)
@@ -236,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     installSesFront(mailServer, faults);
     const mailboxPort = (mailServer.address() as AddressInfo).port;
 
-    const urls = {
+    const urls: LocalStack['urls'] = {
       dynamodb: `http://${host}:${dynamodbPort}`,
       mailbox: `http://${host}:${mailboxPort}`,
       sfn: '',
@@ -291,6 +324,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const web = await LocalWebServer.listen(options.ports?.web ?? 3000, host);
     parts.web = web;
     urls.web = `http://${host}:${web.port}`;
+    const publicBaseUrl = (options.publicBaseUrl ?? urls.web).replace(/\/+$/, '');
+
+    const auth = options.auth ?? 'on';
+    const demoDirectory = DirectoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY, 'utf8')));
+    if (auth === 'on') {
+      // The stand-in for Cognito. It reads the directory on requests only, after the environment below is set.
+      const oidc = await startLocalOidcProvider({
+        host,
+        port: options.ports?.oidc ?? 3001,
+        dataDir: options.dataDir,
+        createSigningKey: true,
+        publicBaseUrl,
+        findPerson: async (email) => (await import('#adapters/directory-repository.ts')).directoryRepository.getPerson(email),
+        suggestedPeople: demoDirectory.people.map((person) => person.email),
+        log,
+      });
+      parts.oidc = oidc;
+      urls.oidc = oidc.issuer;
+    }
 
     Object.assign(process.env, {
       AWS_REGION: region,
@@ -302,20 +354,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TABLE_NAME,
       ...Object.fromEntries(WORKFLOWS.map((workflow) => [arnVariableOf(workflow), stateMachineArns[workflow.key]])),
       EMAIL_FROM: process.env.EMAIL_FROM ?? 'PMO Pipeline <pmo@example.org>',
-      PUBLIC_BASE_URL: options.publicBaseUrl ?? urls.web,
+      PUBLIC_BASE_URL: publicBaseUrl,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // Tracing is off outside Lambda anyway; manual mode keeps the X-Ray SDK from hooking every
       // async step of the whole process.
       AWS_XRAY_MANUAL_MODE: 'true',
     });
     delete process.env.AWS_PROFILE;
+    // Read by #handlers/web.ts's app at its first request (functions/adapters/environment.ts).
+    if (parts.oidc) Object.assign(process.env, { AUTH_ISSUER: parts.oidc.issuer, AUTH_CLIENT_ID: LOCAL_CLIENT_ID });
 
     if (options.seedDemoDirectory ?? true) {
       const { directoryRepository } = await import('#adapters/directory-repository.ts');
       if (await directoryRepository.isEmpty()) {
-        const directory = DirectoryFileSchema.parse(JSON.parse(await readFile(DEMO_DIRECTORY, 'utf8')));
-        await directoryRepository.importPeople(directory.people);
-        log(`Seeded the demo directory (${directory.people.length} people)`);
+        await directoryRepository.importPeople(demoDirectory.people);
+        log(`Seeded the demo directory (${demoDirectory.people.length} people)`);
       }
     }
 
@@ -345,12 +398,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
         stepFunctions: await check(() => sfnClient.send(new ListStateMachinesCommand({}))),
         scheduler: !(options.runSchedules ?? true) || scheduler.running,
+        ...(parts.oidc ? { signIn: await parts.oidc.healthy() } : {}),
         web: ready,
       };
       return { ok: Object.values(answering).every(Boolean), parts: answering };
     };
 
-    const { app } = (await import('#handlers/web.ts')) as { app: { fetch: (request: Request, env: unknown) => Response | Promise<Response> } };
+    const app = await webApp(auth);
     web.serve(async (request, env) => {
       if (new URL(request.url).pathname === '/healthz') {
         if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -368,7 +422,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     return {
       urls,
-      ports: { web: web.port, mailbox: mailboxPort, dynamodb: dynamodbPort, sfn: sfn.port },
+      ports: { web: web.port, mailbox: mailboxPort, dynamodb: dynamodbPort, sfn: sfn.port, ...(parts.oidc ? { oidc: parts.oidc.port } : {}) },
+      auth,
+      mintAccessToken: async (email) => {
+        if (!parts.oidc) throw new Error('Sign-in is off in this local stack: there is no provider to issue tokens');
+        return parts.oidc.mintAccessToken(email);
+      },
       stepFunctions,
       stateMachineArns,
       intakeStateMachineArn: stateMachineArns.intake!,

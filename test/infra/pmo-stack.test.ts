@@ -17,6 +17,8 @@ const EMAIL_SENDERS = ['web', 'advanceReview', 'requestApproval', 'recordOutcome
 const LINKERS = ['advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper', 'executionStatusChanged'] as const satisfies FunctionKey[];
 /** The functions an EventBridge rule invokes. */
 const EVENT_TARGETS = ['executionStatusChanged', 'emailEvents'] as const satisfies FunctionKey[];
+/** The functions that never touch the table (Cognito's token trigger), and are not told its name. */
+const WITHOUT_TABLE = ['addTokenClaims'] as const satisfies FunctionKey[];
 
 interface FunctionResource {
   Properties: {
@@ -144,12 +146,14 @@ describe('functions', () => {
       expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
     });
 
-    it('names its service for Powertools, enables source maps and knows the table', () => {
-      expect(fn(key).Properties.Environment.Variables).toMatchObject({
-        POWERTOOLS_SERVICE_NAME: 'pmo-pipeline',
-        NODE_OPTIONS: '--enable-source-maps',
-        TABLE_NAME: { Ref: defaults.logicalId(defaults.stack.table) },
-      });
+    it('names its service for Powertools and enables source maps', () => {
+      expect(fn(key).Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'pmo-pipeline', NODE_OPTIONS: '--enable-source-maps' });
+    });
+
+    it((WITHOUT_TABLE as readonly FunctionKey[]).includes(key) ? 'is not told the table, which it never touches' : 'knows the table', () => {
+      const variables = fn(key).Properties.Environment.Variables;
+      if ((WITHOUT_TABLE as readonly FunctionKey[]).includes(key)) expect(variables).not.toHaveProperty('TABLE_NAME');
+      else expect(variables.TABLE_NAME).toEqual({ Ref: defaults.logicalId(defaults.stack.table) });
     });
   });
 
@@ -161,7 +165,7 @@ describe('functions', () => {
       expect(JSON.stringify(variables(defaults, 'web').INTAKE_STATE_MACHINE_ARN)).toContain(':stateMachine:PmoPipeline-intake');
     });
 
-    it('gives web no public base URL by default: it derives links from the request (the API URL would be a cycle)', () => {
+    it("gives web no public base URL by default: it derives links from the request, which comes to the API's URL", () => {
       expect(variables(defaults, 'web')).not.toHaveProperty('PUBLIC_BASE_URL');
     });
 
@@ -217,14 +221,17 @@ describe('web API', () => {
     defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
   });
 
-  it('sends every request ($default) to the web function, with payload format 2.0', () => {
-    defaults.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'NONE' });
-    defaults.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+  it('sends every request to the web function, with payload format 2.0: each route, $default included, to its one integration', () => {
+    defaults.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    const [integrationId, integration] = Object.entries(defaults.template.findResources('AWS::ApiGatewayV2::Integration'))[0] as [string, { Properties: Record<string, unknown> }];
+    expect(integration.Properties).toMatchObject({
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [defaults.functionId('web'), 'Arn'] },
       PayloadFormatVersion: '2.0',
     });
+    const routes = Object.values(defaults.template.findResources('AWS::ApiGatewayV2::Route')) as { Properties: { RouteKey: string; Target: unknown } }[];
+    expect(routes.map((route) => route.Properties.RouteKey)).toContain('$default');
+    for (const route of routes) expect(route.Properties.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] });
   });
 
   it('serves from an auto-deployed $default stage', () => {

@@ -1,8 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
+import { apiGatewayRouteKey } from '#infra/constructs/web-api.ts';
+import { EMAILED_LINK_API_ROUTES } from '#web/access-rules.ts';
 import { WORKFLOWS } from '#workflows/registry.ts';
 import {
   actionsOf,
@@ -60,6 +63,8 @@ const EXPECTED_TABLE_ACCESS: Readonly<Record<string, ExpectedTableAccess>> = {
   approvalSweeper: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
   executionStatusChanged: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
   emailEvents: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: false },
+  // Cognito's token trigger reads its event only.
+  addTokenClaims: { table: [], queriesIndexes: false },
 };
 
 /** The functions an EventBridge rule invokes; a failed invocation goes to the dead-letter queue. */
@@ -324,8 +329,18 @@ describe('AWS Solutions checks (cdk-nag)', () => {
     for (const acknowledgment of wildcards) expect(acknowledgment.id).toMatch(/^AwsSolutions-IAM5\[Resource::.+\]$/);
   });
 
-  it('acknowledges only the public-API and wildcard findings', () => {
+  it('acknowledges only the open routes, the user pool’s optional MFA and plan, and the wildcard findings', () => {
     const rules = new Set(acknowledgments.map((acknowledgment) => acknowledgment.id.replace(/\[.*\]$/, '')));
-    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG4', 'AwsSolutions-IAM5']);
+    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-COG8', 'AwsSolutions-IAM5']);
+  });
+
+  it('acknowledges a route without authorization (APIG4) route by route: the pages ($default) and the emailed-link endpoints, never the API as a whole', () => {
+    const routes = new Map(
+      synthesized.stack.webApi.httpApi.node.children
+        .filter((child): child is apigwv2.HttpRoute => child instanceof apigwv2.HttpRoute)
+        .map((route) => [route.node.path, synthesized.stack.resolve((route.node.defaultChild as apigwv2.CfnRoute).routeKey) as string]),
+    );
+    const acknowledged = acknowledgments.filter((acknowledgment) => acknowledgment.id === 'AwsSolutions-APIG4').map((acknowledgment) => routes.get(acknowledgment.path));
+    expect(acknowledged.sort()).toEqual(['$default', ...EMAILED_LINK_API_ROUTES.map(apiGatewayRouteKey)].sort());
   });
 });

@@ -55,7 +55,8 @@ beforeAll(async () => {
   env = await startTestStack();
   // Imported once the stack runs: the adapters take the stack's endpoints and table from the environment.
   service = await import('#services/project-service.ts');
-  routes = (await import('#web/routes/project-routes.tsx')).projectRoutes();
+  // The whole app (its access control, with sign-in off as the harness runs it), in-process.
+  routes = (await import('#web/app.tsx')).createWebApp({ auth: { mode: 'off' } });
   const [hostile, racing, managed, closing, paused, viaForm] = await Promise.all([
     approvedProposal(HOSTILE_TITLE, { estimatedCost: { amount: 30000.5, currency: 'EUR' } }),
     approvedProposal('Racing warehouse scanners'),

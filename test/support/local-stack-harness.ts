@@ -31,12 +31,22 @@ export interface ProposalJson {
   }[];
 }
 
-/** A local stack on free ports and a throw-away data folder, with helpers for the journeys. */
+/**
+ * A local stack on free ports and a throw-away data folder, with helpers for the journeys. The
+ * helpers that submit and read proposals use the open API: they need a stack with sign-in off
+ * (the default of {@link startTestStack}).
+ */
 export interface TestStack {
   readonly stack: LocalStack;
   readonly dataDir: string;
+  /** The local sign-in provider's URL (its issuer), with sign-in on. */
+  readonly oidcUrl: string | undefined;
   /** Fetches a path of the web app. */
   web(path: string, init?: RequestInit): Promise<Response>;
+  /** A bearer access token for someone active in the directory, as signing in gives (sign-in on). */
+  tokenFor(email: string): Promise<string>;
+  /** Fetches a path of the web app with a person's bearer token (sign-in on). */
+  webAs(email: string, path: string, init?: RequestInit): Promise<Response>;
   /** Every email sent so far. */
   emails(): Promise<StoredEmail[]>;
   /** Emails to one address, oldest first. */
@@ -81,7 +91,13 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
-async function wrap(stack: LocalStack, dataDir: string, approvalPolicyPath: string | undefined): Promise<TestStack> {
+/** How a test stack was started, so that a restart starts it the same way. */
+interface TestStackSetup {
+  readonly approvalPolicyPath: string | undefined;
+  readonly auth: 'on' | 'off';
+}
+
+async function wrap(stack: LocalStack, dataDir: string, setup: TestStackSetup): Promise<TestStack> {
   const emails = async (): Promise<StoredEmail[]> => {
     const response = await fetch(`${stack.urls.mailbox}/store`);
     return ((await response.json()) as { emails: StoredEmail[] }).emails;
@@ -90,10 +106,18 @@ async function wrap(stack: LocalStack, dataDir: string, approvalPolicyPath: stri
     (await emails()).filter((email) => email.destination.to.some((to) => to.toLowerCase().includes(address.toLowerCase())));
   const web = (path: string, init?: RequestInit) => fetch(`${stack.urls.web}${path}`, { redirect: 'manual', ...init });
   const proposal = async (id: string) => (await (await web(`/api/proposals/${id}`)).json()) as ProposalJson;
+  const tokenFor = (email: string) => stack.mintAccessToken(email);
   const harness: TestStack = {
     stack,
     dataDir,
+    oidcUrl: stack.urls.oidc,
     web,
+    tokenFor,
+    webAs: async (email, path, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${await tokenFor(email)}`);
+      return web(path, { ...init, headers });
+    },
     submit: async (overrides = {}) => {
       const response = await web('/api/proposals', {
         method: 'POST',
@@ -139,9 +163,10 @@ async function wrap(stack: LocalStack, dataDir: string, approvalPolicyPath: stri
         dataDir,
         ports: stack.ports,
         runSchedules: false,
-        ...(approvalPolicyPath ? { approvalPolicyPath } : {}),
+        auth: setup.auth,
+        ...(setup.approvalPolicyPath ? { approvalPolicyPath: setup.approvalPolicyPath } : {}),
       });
-      return wrap(again, dataDir, approvalPolicyPath);
+      return wrap(again, dataDir, setup);
     },
   };
   return harness;
@@ -151,17 +176,26 @@ async function wrap(stack: LocalStack, dataDir: string, approvalPolicyPath: stri
  * Starts a fresh local stack for a test file; with `dataDir`, on the data another stack (an
  * `npm start` process, say) left there, as a restart would. A test file that starts a stack again
  * after stopping one passes the first one's `ports`: the handlers' SDK clients are made once per
- * process, with the endpoints of the first stack.
+ * process, with the endpoints of the first stack (and, with sign-in on, the web app keeps the
+ * issuer of the first stack too).
+ *
+ * Sign-in is off unless `auth: 'on'`: the journeys drive the open API, as `PMO_AUTH=off` does.
+ * With `auth: 'on'`, the local OpenID Connect provider runs on a free port ({@link TestStack.oidcUrl})
+ * and {@link TestStack.tokenFor} gives bearer tokens.
  */
-export async function startTestStack(options: { approvalPolicyPath?: string; dataDir?: string; ports?: LocalStack['ports'] } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { approvalPolicyPath?: string; dataDir?: string; ports?: LocalStack['ports']; auth?: 'on' | 'off' } = {},
+): Promise<TestStack> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pmo-test-')));
+  const auth = options.auth ?? 'off';
   const stack = await startLocalStack({
     dataDir,
-    ports: options.ports ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 },
+    ports: options.ports ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0, oidc: 0 },
     runSchedules: false,
+    auth,
     ...(options.approvalPolicyPath ? { approvalPolicyPath: options.approvalPolicyPath } : {}),
   });
-  return wrap(stack, dataDir, options.approvalPolicyPath);
+  return wrap(stack, dataDir, { approvalPolicyPath: options.approvalPolicyPath, auth });
 }
 
 /** A valid proposal body; override what a test is about. */

@@ -10,24 +10,29 @@ export interface Assignee {
   readonly onBehalfOf?: PersonRef;
 }
 
-/** The people an approver spec names: every holder of a role, or the one person. */
+/**
+ * The active people an approver spec names: every active holder of a role, or the one person if
+ * active. A deactivated person is asked nothing: their seat in a role falls to the others in it,
+ * and a level left with nobody goes to the level's escalation target.
+ */
 export async function peopleFor(spec: ApproverSpec): Promise<PersonRef[]> {
   if ('role' in spec) {
     const people = await directoryRepository.peopleInRole(spec.role);
     return people.map((person) => ({ name: person.name, email: person.email }));
   }
   const person = await directoryRepository.getPerson(spec.person);
-  return person ? [{ name: person.name, email: person.email }] : [];
+  return person?.active ? [{ name: person.name, email: person.email }] : [];
 }
 
 /**
  * The assignee for a person at `now`: their delegate while an out-of-office period runs, unless
- * the delegate is the proposal's submitter (nobody decides on their own proposal).
+ * the delegate is the proposal's submitter (nobody decides on their own proposal) or has been
+ * deactivated since the period was set.
  */
 export async function assigneeFor(person: PersonRef, now: Date, submitter: PersonRef): Promise<Assignee> {
   const delegation = await delegationRepository.get(person.email);
   if (delegation && isActive(delegation, now) && delegation.delegate.email !== person.email && delegation.delegate.email !== submitter.email) {
-    return { approver: delegation.delegate, onBehalfOf: person };
+    if ((await directoryRepository.getPerson(delegation.delegate.email))?.active) return { approver: delegation.delegate, onBehalfOf: person };
   }
   return { approver: person };
 }

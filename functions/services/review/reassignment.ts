@@ -36,14 +36,18 @@ export async function reassign(approval: StoredApproval, to: Assignee, reason: R
   return true;
 }
 
-/** Redirects a person's pending approvals to their delegate (an out-of-office period started). */
-export async function redirectPendingApprovals(person: PersonRef, delegate: PersonRef, now: Date): Promise<number> {
+/**
+ * Redirects a person's pending approvals to their delegate (an out-of-office period started), or to
+ * their successor (they were deactivated: the successor then decides in their own name).
+ */
+export async function redirectPendingApprovals(person: PersonRef, delegate: PersonRef, now: Date, reason: 'delegated' | 'deactivated' = 'delegated'): Promise<number> {
   let redirected = 0;
   for (const approval of await approvalRepository.listPendingFor(person.email)) {
     const subject = await registrationOf(approval.subject.type).load(approval.subject.id);
     // Nobody decides on their own subject: such an approval stays with the absent approver (and escalates).
     if (!subject || subject.view.submitter.email === delegate.email) continue;
-    if (await reassign(approval, { approver: delegate, onBehalfOf: approval.onBehalfOf ?? person }, 'delegated', now)) redirected += 1;
+    const onBehalfOf = reason === 'delegated' ? (approval.onBehalfOf ?? person) : approval.onBehalfOf;
+    if (await reassign(approval, { approver: delegate, ...(onBehalfOf ? { onBehalfOf } : {}) }, reason, now)) redirected += 1;
   }
   return redirected;
 }

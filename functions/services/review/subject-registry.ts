@@ -1,3 +1,4 @@
+import type { Viewer } from '#domain/access.ts';
 import type { ApprovalPolicy } from '#domain/approval-policy.ts';
 import { PermanentError } from '#domain/errors.ts';
 import type { Money } from '#domain/money.ts';
@@ -37,6 +38,11 @@ export interface SubjectRegistration {
   readonly policy: ApprovalPolicy;
   /** The subject, or undefined when there is none with this id. */
   load(id: string): Promise<ReviewSubject | undefined>;
+  /**
+   * Whether a reader may read the subject and its audit trail. Without it, only the PMO may:
+   * a process says who its readers are, or its records stay the PMO's.
+   */
+  mayRead?(viewer: Viewer, id: string): Promise<boolean>;
   /**
    * The review was planned, or moved to its next level: the subject records where it stands.
    * Answers `withdrawn` or `closed` when it can no longer be reviewed.

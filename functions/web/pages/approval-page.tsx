@@ -119,7 +119,11 @@ export function AlreadyDecidedPage(props: { approval: Approval; subject: Subject
 
 /** Shown to a former approver after the approval moved on to someone else. */
 export function ReassignedPage(props: { subject: SubjectView; state: Extract<LinkState, { kind: 'reassigned' }> }) {
-  const why = props.state.reason === 'escalated' ? 'because it was not answered in time' : 'to the delegate named for an out-of-office period';
+  const why = {
+    escalated: 'because it was not answered in time',
+    delegated: 'to the delegate named for an out-of-office period',
+    deactivated: 'because you no longer take part in PMO reviews',
+  }[props.state.reason];
   return (
     <MessagePage title="This approval was reassigned">
       <p>

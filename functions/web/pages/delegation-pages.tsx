@@ -1,6 +1,6 @@
 import type { Delegation } from '#domain/delegation.ts';
 import { formatDate } from '#domain/format.ts';
-import { Layout, MessagePage } from './layout.tsx';
+import { CsrfField, Layout, MessagePage } from './layout.tsx';
 
 /** The last whole day of a delegation period (its end is the first instant after it). */
 function lastDayOf(delegation: Delegation): string {
@@ -17,6 +17,7 @@ export function DelegationRequestPage(props: { email?: string; error?: string })
         your out-of-office period.
       </p>
       <form method="post" action="/delegation" novalidate>
+        <CsrfField />
         <div class={`field${props.error ? ' has-error' : ''}`}>
           <label for="email">Your email</label>
           {props.error ? (

@@ -1,7 +1,8 @@
 import { CRITERION_LABELS } from '#domain/scoring.ts';
 import type { CriterionName } from '#domain/proposal.ts';
 import type { FormField, FormValues } from '../form-mapping.ts';
-import { Layout } from './layout.tsx';
+import { currentSession } from '../viewer.ts';
+import { CsrfField, Layout } from './layout.tsx';
 
 const LABELS: Record<FormField, string> = {
   title: 'Title',
@@ -92,11 +93,14 @@ function TextField(props: {
   errors: Partial<Record<FormField, string>>;
   autocomplete?: string;
   extra?: Record<string, string | number | boolean>;
+  /** A label other than the field's own (the PMO's "on behalf of"). */
+  label?: string;
+  optional?: boolean;
 }) {
   const { field, values, errors } = props;
   return (
     <div class={`field${errors[field] ? ' has-error' : ''}`}>
-      <label for={field}>{LABELS[field]}</label>
+      <label for={field}>{props.label ?? LABELS[field]}</label>
       <Hint field={field} text={HINTS[field]} />
       <FieldError field={field} errors={errors} />
       <input
@@ -104,7 +108,7 @@ function TextField(props: {
         name={field}
         type={props.type ?? 'text'}
         value={values[field] ?? ''}
-        required
+        required={!props.optional}
         aria-invalid={errors[field] ? 'true' : undefined}
         aria-describedby={describedBy(field, errors, HINTS[field] !== undefined)}
         autocomplete={props.autocomplete}
@@ -139,6 +143,36 @@ function RatingField(props: { field: CriterionName; values: FormValues; errors: 
         ))}
       </div>
     </fieldset>
+  );
+}
+
+/**
+ * Who submits. Signed in, it is the signed-in person (nobody can make the product email another
+ * address), and the PMO may name someone of the directory to submit for; with sign-in off, and on
+ * the revise form reached by the submitter's emailed link, the name and email are typed.
+ */
+function AboutYou(props: { values: FormValues; errors: Partial<Record<FormField, string>> }) {
+  const { values, errors } = props;
+  const session = currentSession();
+  if (!session) {
+    return (
+      <>
+        <TextField field="submitterName" values={values} errors={errors} autocomplete="name" />
+        <TextField field="submitterEmail" type="email" values={values} errors={errors} autocomplete="email" />
+      </>
+    );
+  }
+  const you = (
+    <p>
+      You submit as <strong>{session.viewer.name}</strong> ({session.viewer.email}); the decision is emailed to you.
+    </p>
+  );
+  if (!session.viewer.access.has('pmo')) return you;
+  return (
+    <>
+      {you}
+      <TextField field="submitterEmail" type="email" values={values} errors={errors} label="On behalf of (email of someone in the directory; leave empty to submit as yourself)" optional />
+    </>
   );
 }
 
@@ -197,6 +231,7 @@ export function IntakeFormPage(props: {
         </div>
       ) : null}
       <form method="post" action={mode.action} novalidate>
+        <CsrfField />
         {Object.entries(mode.hidden).map(([name, value]) => (
           <input type="hidden" name={name} value={value} />
         ))}
@@ -240,8 +275,7 @@ export function IntakeFormPage(props: {
         </fieldset>
         <fieldset>
           <legend>About you</legend>
-          <TextField field="submitterName" values={values} errors={errors} autocomplete="name" />
-          <TextField field="submitterEmail" type="email" values={values} errors={errors} autocomplete="email" />
+          <AboutYou values={values} errors={errors} />
         </fieldset>
         <fieldset>
           <legend>Assessment (1 = low, 5 = high)</legend>

@@ -1,5 +1,32 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { CSRF_FIELD, currentSession, signInIsOff } from '../viewer.ts';
+
+/**
+ * The hidden field that proves a form was sent from a page of the reader's own session; nothing
+ * when no one is signed in (emailed-link pages carry their link's key instead).
+ */
+export function CsrfField() {
+  const session = currentSession();
+  return session ? <input type="hidden" name={CSRF_FIELD} value={session.csrfToken} /> : null;
+}
+
+/** Who is signed in, and the way out; with sign-in off, a warning that everything is open. */
+function SignedIn() {
+  const session = currentSession();
+  if (session) {
+    return (
+      <form class="signed-in" method="post" action="/auth/logout">
+        <span>{session.viewer.name}</span>
+        <CsrfField />
+        <button type="submit" class="link">
+          Sign out
+        </button>
+      </form>
+    );
+  }
+  return signInIsOff() ? <span class="signed-in">Sign-in is off</span> : null;
+}
 
 /**
  * The frame of every page: the doctype (without it browsers render in quirks mode), accessible
@@ -23,7 +50,14 @@ export function Layout(props: { title: string; children: Child; /** Room for a w
             </a>
             <nav aria-label="Main">
               <a href="/proposals/new">Submit a proposal</a> · <a href="/proposals">Proposals</a> · <a href="/projects">Projects</a> · <a href="/delegation">Out of office</a>
+              {currentSession()?.viewer.access.has('pmo') || signInIsOff() ? (
+                <>
+                  {' '}
+                  · <a href="/people">People</a>
+                </>
+              ) : null}
             </nav>
+            <SignedIn />
           </header>
           <main id="main" class={props.wide ? 'wide' : undefined}>
             {props.children}

@@ -2,7 +2,7 @@ import type { AuditEvent } from '#domain/audit.ts';
 import { formatDate, formatDateTime } from '#domain/format.ts';
 import { formatBudget, PROJECT_STATUS_LABELS, PROJECT_STATUSES, type Project, type ProjectStatus } from '#domain/project.ts';
 import { environment } from '#adapters/environment.ts';
-import { Layout, MessagePage } from './layout.tsx';
+import { CsrfField, Layout, MessagePage } from './layout.tsx';
 import { HistoryTimeline } from './subject-parts.tsx';
 
 /** The fields of the form that changes a project. */
@@ -130,6 +130,7 @@ function ProjectForm(props: { project: Project } & ProjectFormState) {
   const chosenStatus = values.status ?? project.status;
   return (
     <form method="post" action={projectPath(project)} novalidate>
+      <CsrfField />
       {errors.form ? (
         <div class="error-summary" role="alert">
           <p>{errors.form}</p>

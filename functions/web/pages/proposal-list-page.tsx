@@ -1,9 +1,17 @@
 import { formatAge, formatDateTime, formatMoney } from '#domain/format.ts';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalStatus } from '#domain/proposal.ts';
 import { environment } from '#adapters/environment.ts';
-import type { ProposalListEntry, WaitingOn } from '#services/proposal-queries.ts';
+import type { ProposalListEntry, ProposalScope, WaitingOn } from '#services/proposal-queries.ts';
 import { Layout } from './layout.tsx';
 import { StatusBadge, statusLabel } from './proposal-parts.tsx';
+
+/** The lists of proposals, in words. */
+const SCOPE_LABELS: Readonly<Record<ProposalScope, string>> = {
+  all: 'All proposals',
+  mine: 'Submitted by me',
+  'to-decide': 'Asked of me',
+  team: 'My team’s',
+};
 
 /** "Level 2 of 3: Finance" while a proposal is in review at a level. */
 function stageOf(proposal: Proposal): string | undefined {
@@ -30,8 +38,16 @@ function WaitingOnCell(props: { waitingOn: readonly WaitingOn[] }) {
  * organisation's, with their offset. On a phone the table scrolls inside its own box, what a PMO
  * chases (status, waiting on, age) in its first columns.
  */
-export function ProposalListPage(props: { entries: readonly ProposalListEntry[]; now: Date; status?: ProposalStatus; nextCursor?: string }) {
-  const nextQuery = new URLSearchParams({ ...(props.status ? { status: props.status } : {}), ...(props.nextCursor ? { cursor: props.nextCursor } : {}) });
+export function ProposalListPage(props: {
+  entries: readonly ProposalListEntry[];
+  now: Date;
+  /** Whose proposals these are, and the other lists the reader may switch to. */
+  scope: ProposalScope;
+  scopes: readonly ProposalScope[];
+  status?: ProposalStatus;
+  nextCursor?: string;
+}) {
+  const nextQuery = new URLSearchParams({ scope: props.scope, ...(props.status ? { status: props.status } : {}), ...(props.nextCursor ? { cursor: props.nextCursor } : {}) });
   const timeZone = environment.orgTimeZone;
   return (
     <Layout title="Proposals" wide>
@@ -41,7 +57,17 @@ export function ProposalListPage(props: { entries: readonly ProposalListEntry[];
           Submit a proposal
         </a>
       </p>
+      <nav class="scopes" aria-label="Which proposals">
+        {props.scopes.map((scope) =>
+          scope === props.scope ? (
+            <strong aria-current="page">{SCOPE_LABELS[scope]}</strong>
+          ) : (
+            <a href={`/proposals?scope=${scope}`}>{SCOPE_LABELS[scope]}</a>
+          ),
+        )}
+      </nav>
       <form method="get" action="/proposals" class="actions filters">
+        <input type="hidden" name="scope" value={props.scope} />
         <div class="field">
           <label for="status">Status</label>
           <select id="status" name="status">

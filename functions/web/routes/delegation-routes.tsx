@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
+import { isPmo } from '#domain/access.ts';
 import type { Person } from '#domain/directory.ts';
 import { DelegationInputSchema } from '#domain/delegation.ts';
 import { openDelegation, requestDelegationAccess, saveDelegation } from '#services/delegation-service.ts';
@@ -10,6 +11,7 @@ import { InvalidLinkPage } from '../pages/approval-page.tsx';
 import { DelegationLinkSentPage, DelegationPage, DelegationRequestPage } from '../pages/delegation-pages.tsx';
 import { acceptsAll, checkedFields, formText, OptionalTextSchema, pathParam, querySchema, validated, validatedFields } from './request-validation.ts';
 import { noStore } from './responses.tsx';
+import { viewerOf } from '../viewer.ts';
 
 /** The request form at /delegation: the address to send a link to. */
 const LinkRequestForm = checkedFields(
@@ -56,7 +58,10 @@ function refusedDelegation(c: Context, person: Person, secret: string, values: D
 export function delegationRoutes({ now }: RouteOptions) {
   const routes = new Hono();
 
-  routes.get('/delegation', (c) => c.html(<DelegationRequestPage />));
+  routes.get('/delegation', (c) => {
+    const viewer = viewerOf(c);
+    return c.html(<DelegationRequestPage {...(viewer.kind === 'person' ? { email: viewer.email } : {})} />);
+  });
 
   routes.post(
     '/delegation',
@@ -64,7 +69,11 @@ export function delegationRoutes({ now }: RouteOptions) {
       c.html(<DelegationRequestPage email={email?.slice(0, 254) ?? ''} error="Enter an email address such as name@example.org" />, 400),
     ),
     async (c) => {
-      await requestDelegationAccess(c.req.valid('form').input, now());
+      // Signed in, the link goes to the person's own address: nobody has another person emailed.
+      // The PMO may send someone theirs.
+      const viewer = viewerOf(c);
+      const address = viewer.kind === 'person' && !isPmo(viewer) ? viewer.email : c.req.valid('form').input;
+      await requestDelegationAccess(address, now());
       return c.html(<DelegationLinkSentPage />);
     },
   );

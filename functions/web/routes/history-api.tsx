@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { auditTrail } from '#services/review/audit-trail.ts';
+import { viewerOf } from '../viewer.ts';
 import { validated } from './request-validation.ts';
 
 /** A collection and an id from the path, bounded before any read: ids are at most 128 plain characters. */
@@ -18,7 +19,7 @@ export function historyApi(): Hono {
   const notFound = (c: { json: (body: unknown, status: 404) => Response }) => c.json({ error: 'NotFound', message: 'No such resource' }, 404);
   routes.get('/:collection/:id/history', validated('param', HistoryParamSchema, notFound), async (c) => {
     const { collection, id } = c.req.valid('param');
-    const trail = await auditTrail(collection, id);
+    const trail = await auditTrail(viewerOf(c), collection, id);
     switch (trail.kind) {
       case 'unknown-collection':
         return notFound(c);

@@ -1,9 +1,13 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import * as z from 'zod';
-import { ProjectStatusSchema, ProjectUpdateSchema } from '#domain/project.ts';
-import { getProject, projectHistory, listProjects, updateProject } from '#services/project-service.ts';
+import { holdsAny, viewerEmail, type Viewer } from '#domain/access.ts';
+import { type Project, ProjectStatusSchema, ProjectUpdateSchema } from '#domain/project.ts';
+import { getProject, projectHistory, listProjects, UNAUTHENTICATED_ACTOR, updateProject } from '#services/project-service.ts';
+import { mayReadProject, projectChangeRefusal } from '#services/record-access.ts';
+import { MessagePage } from '../pages/layout.tsx';
 import { ProjectListPage, ProjectNotFoundPage, ProjectPage, type ProjectFormField } from '../pages/project-pages.tsx';
+import { viewerOf } from '../viewer.ts';
 
 /** Things the routes take from outside, so tests can set the clock. */
 export interface ProjectRouteOptions {
@@ -44,13 +48,32 @@ function validationProblem(c: Context, issues: readonly FieldIssue[]) {
   return c.json({ error: 'ValidationError', message: 'The request has invalid fields', issues }, 400);
 }
 
-function listOptions(query: ListQuery) {
+/**
+ * What a reader lists: the PMO and finance every project (a project is a budget), anyone else the
+ * projects they manage.
+ */
+function listOptions(query: ListQuery, viewer: Viewer) {
+  const email = holdsAny(viewer, ['pmo', 'finance']) ? undefined : viewerEmail(viewer);
   return {
+    ...(email ? { managerEmail: email } : {}),
     limit: query.limit,
     ...(query.status ? { status: query.status } : {}),
     ...(query.department ? { department: query.department } : {}),
     ...(query.cursor ? { cursor: query.cursor } : {}),
   };
+}
+
+const CHANGE_FORBIDDEN = 'Only the PMO changes a project’s manager; its manager may change its status.';
+
+/** The project, when the reader may read it; otherwise as if there were none. */
+async function readableProject(c: Context, id: string): Promise<Project | undefined> {
+  const project = await getProject(id);
+  return project && (await mayReadProject(viewerOf(c), project)) ? project : undefined;
+}
+
+/** Who the audit trail says made a change. */
+function actorOf(viewer: Viewer): string {
+  return viewer.kind === 'person' ? viewer.email : UNAUTHENTICATED_ACTOR;
 }
 
 /** A project id from the path, checked before any read: anything but a UUID names no project. */
@@ -109,26 +132,29 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
     '/api/projects',
     zValidator('query', ListQuerySchema, (result, c) => (result.success ? undefined : validationProblem(c, toFieldIssues(result.error)))),
     async (c) => {
-      const result = await listProjects(listOptions(c.req.valid('query')));
+      const result = await listProjects(listOptions(c.req.valid('query'), viewerOf(c)));
       if (result.kind === 'invalid') return validationProblem(c, [{ path: result.path, message: result.message }]);
       return c.json({ items: result.page.items, ...(result.page.nextCursor ? { nextCursor: result.page.nextCursor } : {}) });
     },
   );
 
   routes.get('/api/projects/:id', apiProjectId, async (c) => {
-    const project = await getProject(c.req.valid('param').id);
+    const project = await readableProject(c, c.req.valid('param').id);
     return project ? c.json(project) : c.json(NOT_FOUND, 404);
   });
 
-  // Open to anyone for now, like the rest of the app: sign-in, and the PMO role this change
-  // needs, come in a later issue.
   routes.patch(
     '/api/projects/:id',
     apiProjectId,
     jsonBody,
     zValidator('json', ProjectUpdateSchema, (result, c) => (result.success ? undefined : validationProblem(c, toFieldIssues(result.error)))),
     async (c) => {
-      const result = await updateProject(c.req.valid('param').id, c.req.valid('json'), now());
+      const viewer = viewerOf(c);
+      const project = await getProject(c.req.valid('param').id);
+      const refusal = project ? await projectChangeRefusal(viewer, project, c.req.valid('json')) : 'not-readable';
+      if (refusal === 'not-readable') return c.json(NOT_FOUND, 404);
+      if (refusal === 'forbidden') return c.json({ error: 'Forbidden', message: CHANGE_FORBIDDEN }, 403);
+      const result = await updateProject(c.req.valid('param').id, c.req.valid('json'), now(), actorOf(viewer));
       switch (result.kind) {
         case 'not-found':
           return c.json(NOT_FOUND, 404);
@@ -147,7 +173,7 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
     const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value.trim() !== ''));
     const query = ListQuerySchema.safeParse(raw);
     if (!query.success) return c.redirect('/projects', 303);
-    const result = await listProjects(listOptions(query.data));
+    const result = await listProjects(listOptions(query.data, viewerOf(c)));
     if (result.kind === 'invalid') return c.redirect('/projects', 303);
     return c.html(
       <ProjectListPage
@@ -161,19 +187,20 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
 
   routes.get('/projects/:id', pageProjectId, async (c) => {
     const { id } = c.req.valid('param');
-    const [project, history] = await Promise.all([getProject(id), projectHistory(id)]);
+    const [project, history] = await Promise.all([readableProject(c, id), projectHistory(id)]);
     if (!project) return c.html(<ProjectNotFoundPage />, 404);
     return c.html(<ProjectPage project={project} history={history ?? []} saved={c.req.query('saved') === '1'} />);
   });
 
   routes.get('/api/projects/:id/history', apiProjectId, async (c) => {
+    if (!(await readableProject(c, c.req.valid('param').id))) return c.json(NOT_FOUND, 404);
     const history = await projectHistory(c.req.valid('param').id);
     return history ? c.json({ items: history }) : c.json(NOT_FOUND, 404);
   });
 
   /** The project page again, with what was sent and why it was refused. */
   const refusedForm = async (c: Context, values: Partial<Record<ProjectFormField, string>>, issues: readonly FieldIssue[]) => {
-    const project = await getProject(c.req.param('id') ?? '');
+    const project = await readableProject(c, c.req.param('id') ?? '');
     if (!project) return c.html(<ProjectNotFoundPage />, 404);
     return c.html(<ProjectPage project={project} values={values} errors={formErrors(issues)} />, 400);
   };
@@ -185,7 +212,19 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
     async (c) => {
       const { id } = c.req.valid('param');
       const update = c.req.valid('form');
-      const result = await updateProject(id, update, now());
+      const viewer = viewerOf(c);
+      const project = await getProject(id);
+      const refusal = project ? await projectChangeRefusal(viewer, project, update) : 'not-readable';
+      if (refusal === 'not-readable') return c.html(<ProjectNotFoundPage />, 404);
+      if (refusal === 'forbidden') {
+        return c.html(
+          <MessagePage title="Not for your role" tone="bad">
+            <p>{CHANGE_FORBIDDEN}</p>
+          </MessagePage>,
+          403,
+        );
+      }
+      const result = await updateProject(id, update, now(), actorOf(viewer));
       switch (result.kind) {
         case 'not-found':
           return c.html(<ProjectNotFoundPage />, 404);

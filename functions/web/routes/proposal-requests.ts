@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { ProposalInputSchema, ProposalStatusSchema, type ProposalInput } from '#domain/proposal.ts';
+import { PROPOSAL_SCOPES } from '#services/proposal-queries.ts';
 import { formToInput, readForm, type FormValues } from '../form-mapping.ts';
 import { checkedFields, formText, querySchema, type CheckedFields } from './request-validation.ts';
 
@@ -14,6 +15,7 @@ export const IdempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/,
 
 /** The query of a proposal listing, in the API and on the list page. */
 export const ListQuerySchema = querySchema({
+  scope: z.enum(PROPOSAL_SCOPES).optional(),
   status: ProposalStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(2048).optional(),

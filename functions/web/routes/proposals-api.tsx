@@ -2,12 +2,15 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { submitProposal } from '#services/intake-service.ts';
 import { listProposals, proposalApprovals, proposalWithApprovals, supportedProposalCurrencies } from '#services/proposal-queries.ts';
+import { mayReadProposal } from '#services/record-access.ts';
 import { withdrawProposal } from '#services/submitter-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import { proposalResource, publicProposal } from '../proposal-view.ts';
 import { acceptedProposalSchema, IdempotencyKeySchema, ListQuerySchema, ProposalIdParamSchema } from './proposal-requests.ts';
 import { acceptsAll, jsonBody, jsonMediaType, LinkKeySchema, validated } from './request-validation.ts';
 import { proposalNotFound, validationProblem } from './responses.tsx';
+import { submitterFromViewer } from './submitter-identity.ts';
+import { viewerOf } from '../viewer.ts';
 
 /** The header that makes a retried submission safe; its issues are reported under its own name. */
 const SubmissionHeadersSchema = z.object({ 'Idempotency-Key': IdempotencyKeySchema.optional() });
@@ -26,6 +29,10 @@ export function proposalsApi({ now }: RouteOptions) {
     jsonMediaType((c) => c.json({ error: 'UnsupportedMediaType', message: 'Send the proposal as application/json' }, 415)),
     validated('header', SubmissionHeadersSchema, validationProblem),
     jsonBody((c) => c.json({ error: 'MalformedJson', message: 'The body is not valid JSON' }, 400), { objectOnly: false }),
+    submitterFromViewer('json', {
+      notOnBehalf: (c) => c.json({ error: 'Forbidden', message: 'Only the PMO may submit on someone’s behalf: leave out submitter to submit as yourself' }, 403),
+      invalid: validationProblem,
+    }),
     validated('json', proposalBodySchema, validationProblem),
     async (c) => {
       const key = c.req.valid('header')['Idempotency-Key'];
@@ -42,14 +49,15 @@ export function proposalsApi({ now }: RouteOptions) {
   );
 
   routes.get('/', validated('query', ListQuerySchema, validationProblem), async (c) => {
-    const listing = await listProposals(c.req.valid('query'));
+    const listing = await listProposals(viewerOf(c), c.req.valid('query'));
     if (listing.kind === 'invalid-cursor') return validationProblem(c, [{ path: 'cursor', message: listing.message }]);
-    return c.json({ items: listing.items.map(publicProposal), ...(listing.nextCursor ? { nextCursor: listing.nextCursor } : {}) });
+    if (listing.kind === 'scope-forbidden') return c.json({ error: 'Forbidden', message: listing.message }, 403);
+    return c.json({ scope: listing.scope, items: listing.items.map(publicProposal), ...(listing.nextCursor ? { nextCursor: listing.nextCursor } : {}) });
   });
 
   routes.get('/:id', validated('param', ProposalIdParamSchema, (c) => proposalNotFound(c)), async (c) => {
     const found = await proposalWithApprovals(c.req.valid('param').id);
-    if (!found) return proposalNotFound(c);
+    if (!found || !(await mayReadProposal(viewerOf(c), found.proposal, found.approvals))) return proposalNotFound(c);
     return c.json(proposalResource(found.proposal, found.approvals));
   });
 

@@ -17,10 +17,20 @@ export function clientAddress(c: Context): string | undefined {
  * Limits a route by client address and, when `target` names one, by what the request is about
  * (an approval, a proposal, a person): 429 with `Retry-After`, a page for people and JSON for the API.
  */
-export function rateLimited(perClient: RateLimitKind, perTarget?: { kind: RateLimitKind; target: (c: Context) => string | undefined }): MiddlewareHandler {
+export function rateLimited(
+  perClient: RateLimitKind,
+  perTarget?: { kind: RateLimitKind; target: (c: Context) => string | undefined },
+  /** Counted per signed-in person too, wherever they connect from. */
+  perPerson?: RateLimitKind,
+): MiddlewareHandler {
   return async (c, next) => {
+    const viewer = c.get('viewer');
     const decision = await checkRateLimits(
-      [{ kind: perClient, key: clientAddress(c) }, ...(perTarget ? [{ kind: perTarget.kind, key: perTarget.target(c) }] : [])],
+      [
+        { kind: perClient, key: clientAddress(c) },
+        ...(perTarget ? [{ kind: perTarget.kind, key: perTarget.target(c) }] : []),
+        ...(perPerson && viewer?.kind === 'person' ? [{ kind: perPerson, key: viewer.email }] : []),
+      ],
       new Date(),
     );
     if (decision.allowed) {
@@ -31,7 +41,11 @@ export function rateLimited(perClient: RateLimitKind, perTarget?: { kind: RateLi
     if (c.req.path.startsWith('/api/')) return c.json({ error: 'TooManyRequests', message: `Too many requests; try again in ${decision.retryAfterSeconds} s` }, 429);
     return c.html(
       <MessagePage title="Too many attempts" tone="bad">
-        <p>This link was tried too often in a short time. Wait {Math.ceil(decision.retryAfterSeconds / 60)} minute(s), then open it again from your email.</p>
+        <p>
+          {c.req.method === 'POST' && (c.req.path === '/proposals' || c.req.path === '/delegation')
+            ? `Too many requests in a short time. Wait ${Math.ceil(decision.retryAfterSeconds / 60)} minute(s), then try again.`
+            : `This link was tried too often in a short time. Wait ${Math.ceil(decision.retryAfterSeconds / 60)} minute(s), then open it again from your email.`}
+        </p>
       </MessagePage>,
       429,
     );

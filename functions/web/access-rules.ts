@@ -1,0 +1,100 @@
+import type { AccessRole } from '#domain/access.ts';
+
+/**
+ * Who may call a route at all, before any record is looked at:
+ * - `public`: anyone (the stylesheet, the sign-in pages);
+ * - `link`: anyone holding an emailed single-use link; the route checks the link's secret, which is
+ *   bound to its recipient, purpose and subject;
+ * - `signed-in`: anyone in the directory who signed in; the service then shows only the records
+ *   the reader may read (a record they may not read answers 404, as one that does not exist);
+ * - `role`: a signed-in person holding one of the roles; anyone else gets 403.
+ */
+export type AccessRule =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'link' }
+  | { readonly kind: 'signed-in' }
+  | { readonly kind: 'role'; readonly roles: readonly AccessRole[] };
+
+const PUBLIC: AccessRule = { kind: 'public' };
+const LINK: AccessRule = { kind: 'link' };
+const SIGNED_IN: AccessRule = { kind: 'signed-in' };
+const PMO: AccessRule = { kind: 'role', roles: ['pmo'] };
+
+/**
+ * The rule of every route, by `METHOD /path` as the app's route table spells it (HEAD goes with
+ * GET). A route missing here is refused to everyone, and the route-table test fails: a new route is
+ * born with its rule.
+ */
+export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
+  'GET /assets/styles.css': PUBLIC,
+  'GET /auth/login': PUBLIC,
+  'GET /auth/callback': PUBLIC,
+  'POST /auth/logout': PUBLIC,
+  'GET /auth/signed-out': PUBLIC,
+
+  'GET /': SIGNED_IN,
+  'GET /proposals/new': SIGNED_IN,
+  'POST /proposals': SIGNED_IN,
+  'GET /proposals': SIGNED_IN,
+  'GET /proposals/:id': SIGNED_IN,
+  'GET /projects': SIGNED_IN,
+  'GET /projects/:id': SIGNED_IN,
+  'POST /projects/:id': SIGNED_IN,
+  'GET /delegation': SIGNED_IN,
+  'POST /delegation': SIGNED_IN,
+
+  'GET /approvals/:id': LINK,
+  'POST /approvals/:id': LINK,
+  'GET /proposals/:id/withdraw': LINK,
+  'POST /proposals/:id/withdraw': LINK,
+  'GET /proposals/:id/revise': LINK,
+  'POST /proposals/:id/revise': LINK,
+  'GET /proposals/:id/restart': LINK,
+  'POST /proposals/:id/restart': LINK,
+  'GET /people/:email/delegation': LINK,
+  'POST /people/:email/delegation': LINK,
+
+  'GET /api/me': SIGNED_IN,
+  'POST /api/proposals': SIGNED_IN,
+  'GET /api/proposals': SIGNED_IN,
+  'GET /api/proposals/:id': SIGNED_IN,
+  'GET /api/projects': SIGNED_IN,
+  'GET /api/projects/:id': SIGNED_IN,
+  'PATCH /api/projects/:id': SIGNED_IN,
+  'GET /api/projects/:id/history': SIGNED_IN,
+  'GET /api/:collection/:id/history': SIGNED_IN,
+  'POST /api/proposals/:id/withdraw': LINK,
+  'POST /api/people/:email/delegation': LINK,
+
+  'GET /people': PMO,
+  'GET /people/new': PMO,
+  'POST /people': PMO,
+  'GET /people/:email': PMO,
+  'POST /people/:email': PMO,
+  'GET /api/people': PMO,
+  'POST /api/people': PMO,
+  'GET /api/people/:email': SIGNED_IN,
+  'PATCH /api/people/:email': PMO,
+};
+
+/** The key of a route in {@link ROUTE_ACCESS}: `GET /proposals/:id`. */
+export function routeKey(method: string, path: string): string {
+  return `${method === 'HEAD' ? 'GET' : method} ${path}`;
+}
+
+/** A route as API Gateway and the app's route table both know it. */
+export interface RouteRef {
+  readonly method: string;
+  readonly path: string;
+}
+
+/**
+ * The JSON API routes reached by an emailed link's key rather than a bearer token: on AWS they are
+ * the `/api/*` routes without the JWT authorizer.
+ */
+export const EMAILED_LINK_API_ROUTES: readonly RouteRef[] = Object.entries(ROUTE_ACCESS)
+  .filter(([key, rule]) => rule.kind === 'link' && key.split(' ')[1]!.startsWith('/api/'))
+  .map(([key]) => {
+    const [method, path] = key.split(' ') as [string, string];
+    return { method, path };
+  });
