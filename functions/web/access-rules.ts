@@ -75,6 +75,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'POST /api/people': PMO,
   'GET /api/people/:email': SIGNED_IN,
   'PATCH /api/people/:email': PMO,
+
+  // Working time (issue 10): leave, holiday calendars, work patterns.
+
+  // Timesheets (issue 10).
 };
 
 /** The key of a route in {@link ROUTE_ACCESS}: `GET /proposals/:id`. */

@@ -12,6 +12,8 @@ import { delegationRoutes } from './routes/delegation-routes.tsx';
 import { historyApi } from './routes/history-api.tsx';
 import { peopleApi } from './routes/people-api.tsx';
 import { peoplePages } from './routes/people-pages.tsx';
+import { timesheetRoutes } from './routes/timesheet-routes.tsx';
+import { workingTimeRoutes } from './routes/working-time-routes.tsx';
 import { pmoLinks } from './routes/pmo-links.tsx';
 import { projectRoutes } from './routes/project-routes.tsx';
 import { proposalPages } from './routes/proposal-pages.tsx';
@@ -136,6 +138,8 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.route('/', delegationRoutes(shared));
   app.route('/', projectRoutes(shared));
   app.route('/', peoplePages(shared));
+  app.route('/', workingTimeRoutes(shared));
+  app.route('/', timesheetRoutes(shared));
   app.route('/api/proposals', proposalsApi(shared));
   app.route('/api/people', peopleApi(shared));
   app.route('/api', historyApi());
