@@ -13,6 +13,8 @@ const POLICIES = {
   'link-per-target': { limit: 30, windowSeconds: 60 },
   'email-request-per-client': { limit: 10, windowSeconds: 600 },
   'email-request-per-person': { limit: 5, windowSeconds: 600 },
+  // Each sign-in started stores its PKCE verifier for ten minutes.
+  'sign-in-per-client': { limit: 60, windowSeconds: 60 },
   // A busy PMO enters a backlog of proposals at once; a script gone wrong is stopped.
   'submission-per-client': { limit: 60, windowSeconds: 600 },
   'submission-per-person': { limit: 30, windowSeconds: 600 },

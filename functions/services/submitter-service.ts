@@ -2,6 +2,7 @@ import { linkSecretMatches } from '#domain/link-secret.ts';
 import { proposalAudit, proposalSubject } from '#domain/proposal-audit.ts';
 import { WITHDRAWABLE_STATUSES, type Proposal, type ProposalInput, type SubmitterLinkPurpose } from '#domain/proposal.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
+import { directoryRepository } from '#adapters/directory-repository.ts';
 import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { startReviewOf } from './intake-service.ts';
 import { withdrawApprovals } from './review/reassignment.ts';
@@ -19,11 +20,17 @@ export type SubmitterAccess =
   | { readonly kind: 'forbidden' }
   | { readonly kind: 'ok'; readonly proposal: Proposal };
 
-/** Opens a proposal for its submitter, by the secret of a link the submitter was emailed. */
+/**
+ * Opens a proposal for its submitter, by the secret of a link the submitter was emailed. A
+ * submitter the directory has deactivated since is refused as a wrong key is: someone who left
+ * keeps no way in. (Someone never in the directory, with sign-in off, keeps their links.)
+ */
 export async function submitterAccess(proposalId: string, secret: string | undefined, purpose: SubmitterLinkPurpose): Promise<SubmitterAccess> {
   const proposal = await proposalRepository.get(proposalId);
   if (!proposal) return { kind: 'not-found' };
-  return isSubmitterKey(proposal, secret, purpose) ? { kind: 'ok', proposal } : { kind: 'forbidden' };
+  if (!isSubmitterKey(proposal, secret, purpose)) return { kind: 'forbidden' };
+  const submitter = await directoryRepository.getPerson(proposal.submitter.email);
+  return submitter && !submitter.active ? { kind: 'forbidden' } : { kind: 'ok', proposal };
 }
 
 /** What a withdrawal did. */
@@ -65,7 +72,9 @@ export async function resubmitProposal(current: Proposal, input: ProposalInput, 
   // A resubmission whose start was lost is started by the sweep's repair step; a second POST of the
   // form is refused, not read as another revision.
   if (current.status !== 'REJECTED') return { kind: 'not-rejected', proposal: current };
-  const revised = await proposalRepository.resubmit(current, input, now);
+  // A revision changes the proposal, never who submitted it: the link is the submitter's, and a
+  // form that names someone else must not make the product email them or hand them the proposal.
+  const revised = await proposalRepository.resubmit(current, { ...input, submitter: current.submitter }, now);
   if (!revised) return { kind: 'not-rejected', proposal: (await proposalRepository.get(current.id))! };
   await auditRepository.append(proposalAudit.resubmitted(revised, now.toISOString()));
   await startReviewOf(revised);

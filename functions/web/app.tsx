@@ -126,6 +126,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   for (const path of ['/people/:email/delegation', '/api/people/:email/delegation']) {
     app.use(path, rateLimited('link-per-client', { kind: 'link-per-target', target: byParam('email', 'person') }));
   }
+  app.on('GET', '/auth/login', rateLimited('sign-in-per-client'));
   app.on('POST', '/delegation', rateLimited('email-request-per-client', undefined, 'email-request-per-person'));
   // Submissions, per client and per signed-in person: each one starts a workflow and emails people.
   for (const path of ['/proposals', '/api/proposals']) app.on('POST', path, rateLimited('submission-per-client', undefined, 'submission-per-person'));

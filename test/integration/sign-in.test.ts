@@ -382,3 +382,84 @@ describe('projects by role', () => {
     expect(history.items.find((event) => event.type === 'project-status-changed')?.actor).toBe(SAM);
   });
 });
+
+describe('emailed submitter links, signed in or not', () => {
+  /** Submits as `email`, has the PMO lead reject it, and returns the proposal id and its revise link. */
+  async function rejected(email: string, title: string): Promise<{ id: string; revise: URL }> {
+    const body = proposalBody({ title });
+    delete body.submitter;
+    const { id } = (await (await submitAs(await test.stack.mintAccessToken(email), body)).json()) as { id: string };
+    const request = await test.requestTo(PMO_LEAD, title);
+    await test.decide(new URL(/Reject: (\S+)/.exec(request.body.text ?? '')![1]!), 'reject', 'Not this year.');
+    const rejection = await test.waitForEmail(email, 'was not approved');
+    return { id, revise: new URL(/Revise and resubmit: (\S+)/.exec(rejection.body.text ?? '')![1]!) };
+  }
+
+  function reviseForm(revise: URL, overrides: Record<string, string>): RequestInit {
+    return {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        key: revise.searchParams.get('key')!,
+        title: 'Revised',
+        description: 'A revised plan, with a first phase within this year’s budget.',
+        department: 'Engineering',
+        amount: '20000',
+        currency: 'EUR',
+        startDate: '2027-01-04',
+        endDate: '2027-06-30',
+        strategicAlignment: '4',
+        businessValue: '4',
+        risk: '2',
+        urgency: '3',
+        ...overrides,
+      }).toString(),
+    };
+  }
+
+  it('keeps the submitter of a revision, whatever the revise form names', async () => {
+    const { id, revise } = await rejected(ALEX, 'Revised by a hijacker');
+
+    const response = await fetch(`${web}${revise.pathname}`, reviseForm(revise, { submitterName: 'Someone Else', submitterEmail: OUTSIDER }));
+
+    expect(response.status).toBe(303);
+    const stored = (await (await api(`/api/proposals/${id}`, tokens[PMO_LEAD])).json()) as { submitter: { email: string }; revision: number };
+    expect(stored).toMatchObject({ submitter: { email: ALEX }, revision: 2 });
+    expect(await test.emailsTo(OUTSIDER)).toEqual([]);
+  });
+
+  it('refuses the links of a submitter deactivated since they were sent', async () => {
+    const MIA = 'mia.lopez@example.org';
+    const { revise } = await rejected(MIA, 'Revised after leaving');
+    const deactivated = await api(`/api/people/${MIA}`, tokens[PMO_LEAD], { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ active: false }) });
+
+    const page = await fetch(revise);
+    const posted = await fetch(`${web}${revise.pathname}`, reviseForm(revise, {}));
+
+    expect(deactivated.status).toBe(200);
+    expect(page.status).toBe(403);
+    expect(posted.status).toBe(403);
+  });
+});
+
+describe('what a signed-in answer promises', () => {
+  it('keeps a signed-in answer out of caches', async () => {
+    const response = await api('/api/me', tokens[SAM]);
+
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('keeps one person’s idempotency keys apart from another’s', async () => {
+    const key = `shared-key-${Date.now()}`;
+    const body = proposalBody({ title: 'Same key, two people' });
+    delete body.submitter;
+    const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key });
+
+    const first = await fetch(`${web}/api/proposals`, { method: 'POST', headers: headers(tokens[ALEX]!), body: JSON.stringify(body) });
+    const second = await fetch(`${web}/api/proposals`, { method: 'POST', headers: headers(tokens[SAM]!), body: JSON.stringify({ ...body, title: 'Same key, another proposal' }) });
+
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+  });
+});

@@ -1,5 +1,5 @@
 import { CRITERION_LABELS } from '#domain/scoring.ts';
-import type { CriterionName } from '#domain/proposal.ts';
+import type { CriterionName, PersonRef } from '#domain/proposal.ts';
 import type { FormField, FormValues } from '../form-mapping.ts';
 import { currentSession } from '../viewer.ts';
 import { CsrfField, Layout } from './layout.tsx';
@@ -151,8 +151,18 @@ function RatingField(props: { field: CriterionName; values: FormValues; errors: 
  * address), and the PMO may name someone of the directory to submit for; with sign-in off, and on
  * the revise form reached by the submitter's emailed link, the name and email are typed.
  */
-function AboutYou(props: { values: FormValues; errors: Partial<Record<FormField, string>> }) {
-  const { values, errors } = props;
+function AboutYou(props: { values: FormValues; errors: Partial<Record<FormField, string>>; fixedSubmitter: PersonRef | undefined }) {
+  const { values, errors, fixedSubmitter } = props;
+  if (fixedSubmitter) {
+    // A revision keeps its submitter; the fields only carry them through the form's checks.
+    return (
+      <p>
+        Submitted by <strong>{fixedSubmitter.name}</strong> ({fixedSubmitter.email}).
+        <input type="hidden" name="submitterName" value={fixedSubmitter.name} />
+        <input type="hidden" name="submitterEmail" value={fixedSubmitter.email} />
+      </p>
+    );
+  }
   const session = currentSession();
   if (!session) {
     return (
@@ -184,6 +194,8 @@ export interface ProposalFormMode {
   readonly submitLabel: string;
   /** Hidden fields: the idempotency key of a new submission, or the key of a revise link. */
   readonly hidden: Record<string, string>;
+  /** Who submitted the proposal being revised: shown, not asked. */
+  readonly fixedSubmitter?: PersonRef;
 }
 
 /** The intake form as a new proposal gets it. */
@@ -275,7 +287,7 @@ export function IntakeFormPage(props: {
         </fieldset>
         <fieldset>
           <legend>About you</legend>
-          <AboutYou values={values} errors={errors} />
+          <AboutYou values={values} errors={errors} fixedSubmitter={mode.fixedSubmitter} />
         </fieldset>
         <fieldset>
           <legend>Assessment (1 = low, 5 = high)</legend>

@@ -10,8 +10,10 @@ import { cookies, CSRF_FIELD, type WebAuth } from '../viewer.ts';
 /** The pattern of the route that answers this request (not a middleware's), as the route table spells it. */
 export function answeringRoute(c: Context): string | undefined {
   const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+  // Hono runs matching handlers in the order they were added, and the first that answers wins:
+  // the first route's rule is the one that applies.
   const routes = matchedRoutes(c).filter((route) => route.method === method && !route.path.endsWith('*'));
-  return routes.at(-1)?.path;
+  return routes[0]?.path;
 }
 
 function isApi(c: Context): boolean {
@@ -116,6 +118,10 @@ export function accessControl(auth: () => WebAuth, now: () => Date): MiddlewareH
     if (rule.kind === 'public' || rule.kind === 'link') return next();
     const refused = await enforce(c, rule, settings, now);
     if (refused) return refused;
-    return next();
+    await next();
+    // What a signed-in person reads stays out of caches: after sign-out on a shared computer, Back
+    // must not show it again.
+    c.header('Cache-Control', 'no-store');
+    c.header('Vary', 'Cookie, Authorization');
   };
 }

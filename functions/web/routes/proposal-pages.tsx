@@ -11,7 +11,7 @@ import { IntakeFormPage, newProposalMode } from '../pages/intake-form.tsx';
 import { ProposalListPage } from '../pages/proposal-list-page.tsx';
 import { ProposalPage } from '../pages/proposal-page.tsx';
 import { inRequestOrder, summariseApproval } from '../proposal-view.ts';
-import { formIdempotencyKey, ListQuerySchema, ProposalIdParamSchema, proposalForm } from './proposal-requests.ts';
+import { formIdempotencyKey, keySpaceOf, ListQuerySchema, ProposalIdParamSchema, proposalForm } from './proposal-requests.ts';
 import { acceptsAll, formText, OptionalTextSchema, querySchema, validated, validatedFields } from './request-validation.ts';
 import { notFoundPage } from './responses.tsx';
 import { submitterFromViewer } from './submitter-identity.ts';
@@ -56,7 +56,7 @@ export function proposalPages({ now }: RouteOptions) {
     ),
     async (c) => {
       const { fields, input } = c.req.valid('form');
-      let result = await submitProposal(input, `form:${formIdempotencyKey(fields.values)}`, now());
+      let result = await submitProposal(input, `form:${keySpaceOf(viewerOf(c))}${formIdempotencyKey(fields.values)}`, now());
       // The same form sent again with other values (edited after going back) is a new submission.
       if (result.kind === 'key-reused') result = await submitProposal(input, undefined, now());
       if (result.kind === 'key-reused') throw new Error('A submission without a key cannot reuse one');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import type { Viewer } from '#domain/access.ts';
 import { ProposalInputSchema, ProposalStatusSchema, type ProposalInput } from '#domain/proposal.ts';
 import { PROPOSAL_SCOPES } from '#services/proposal-queries.ts';
 import { formToInput, readForm, type FormValues } from '../form-mapping.ts';
@@ -51,6 +52,11 @@ export function proposalForm(currencies: readonly string[]): CheckedFields<Propo
     acceptedProposalSchema(currencies),
     (fields) => formToInput(fields.values),
   );
+}
+
+/** The part of an idempotency key that keeps each signed-in person's keys apart (none with sign-in off). */
+export function keySpaceOf(viewer: Viewer): string {
+  return viewer.kind === 'person' ? `${viewer.email}:` : '';
 }
 
 /** The idempotency key a new-proposal form carries, or a fresh one when it carries none that is valid. */

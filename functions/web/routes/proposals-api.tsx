@@ -6,7 +6,7 @@ import { mayReadProposal } from '#services/record-access.ts';
 import { withdrawProposal } from '#services/submitter-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import { proposalResource, publicProposal } from '../proposal-view.ts';
-import { acceptedProposalSchema, IdempotencyKeySchema, ListQuerySchema, ProposalIdParamSchema } from './proposal-requests.ts';
+import { acceptedProposalSchema, IdempotencyKeySchema, keySpaceOf, ListQuerySchema, ProposalIdParamSchema } from './proposal-requests.ts';
 import { acceptsAll, jsonBody, jsonMediaType, LinkKeySchema, validated } from './request-validation.ts';
 import { proposalNotFound, validationProblem } from './responses.tsx';
 import { submitterFromViewer } from './submitter-identity.ts';
@@ -36,8 +36,9 @@ export function proposalsApi({ now }: RouteOptions) {
     validated('json', proposalBodySchema, validationProblem),
     async (c) => {
       const key = c.req.valid('header')['Idempotency-Key'];
-      // The API's keys live in their own space: a client's key can never replay a form submission.
-      const result = await submitProposal(c.req.valid('json'), key === undefined ? undefined : `api:${key}`, now());
+      // The API's keys live in their own space, and each person's in theirs: a client's key can never
+      // replay a form submission, nor one person's key block or reveal another's.
+      const result = await submitProposal(c.req.valid('json'), key === undefined ? undefined : `api:${keySpaceOf(viewerOf(c))}${key}`, now());
       if (result.kind === 'key-reused') {
         return c.json({ error: 'IdempotencyKeyReused', message: 'This Idempotency-Key was used with a different proposal' }, 422);
       }

@@ -42,6 +42,7 @@ function reviseMode(proposal: Proposal, secret: string): ProposalFormMode {
     action: `/proposals/${encodeURIComponent(proposal.id)}/revise`,
     submitLabel: 'Resubmit proposal',
     hidden: { key: secret },
+    fixedSubmitter: proposal.submitter,
   };
 }
 
