@@ -4,6 +4,8 @@ import type { Construct } from 'constructs';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
 import type { WorkflowKey } from '#workflows/contracts.ts';
 import { arnVariableOf, WORKFLOWS } from '#workflows/registry.ts';
+import { DEFAULT_ORG_TIME_ZONE, schedulesFor } from '#workflows/schedules.ts';
+import { CHASE_STEP_TIMEOUTS } from '#workflows/timesheet-chase-workflow.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { Email } from './constructs/email.ts';
@@ -75,6 +77,21 @@ const FUNCTION_SETTINGS: Record<FunctionKey, FunctionSettings> = {
   },
   // Marks the person (and their role memberships), tells the PMO leads (by the role's key).
   emailEvents: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'] }, sendsEmail: true, eventTarget: true },
+  // Starts the timesheet chase by a name made of the week and the scheduled time; reads nothing.
+  startTimesheetChase: {},
+  // Records the run (conditional put) and lists the week's runs (base-table query); the week's
+  // timesheets (by-week index), the directory (by-name index), calendars and leave of those who may be
+  // missing; writes the reminder batches and the findings.
+  findMissingTimesheets: { tableAccess: { items: ['GetItem', 'PutItem', 'Query'], queriesIndexes: true }, timeout: CHASE_STEP_TIMEOUTS.findMissingTimesheets },
+  // Reads its batch, claims "sent" markers, issues each person's week link (reads the person).
+  sendTimesheetReminders: {
+    tableAccess: { items: ['GetItem', 'PutItem', 'DeleteItem'] },
+    sendsEmail: true,
+    linksToPages: true,
+    timeout: CHASE_STEP_TIMEOUTS.sendTimesheetReminders,
+  },
+  // Reads the run's findings and batches, claims "sent" markers; the digest has no links.
+  sendTimesheetDigest: { tableAccess: { items: ['GetItem', 'PutItem', 'DeleteItem'] }, sendsEmail: true, timeout: CHASE_STEP_TIMEOUTS.sendTimesheetDigest },
   // Cognito's pre token generation trigger: reads the event only. Cognito waits 5 seconds for a trigger.
   addTokenClaims: { timeout: Duration.seconds(5) },
 };
@@ -85,7 +102,7 @@ const FUNCTION_SETTINGS: Record<FunctionKey, FunctionSettings> = {
  * schedules and alarms. Only wiring lives here; each concern is a construct.
  *
  * Context: `senderAddress`, `createSenderIdentity`, `publicBaseUrl` (when a custom domain fronts
- * the API), `alarmEmail`, `orgTimeZone`, `authDomainPrefix`, `authMfa`, federation (`samlMetadataUrl`,
+ * the API), `alarmEmail`, `orgTimeZone`, `timesheetToleranceHours`, `authDomainPrefix`, `authMfa`, federation (`samlMetadataUrl`,
  * `samlEmailAttribute`, or `oidcIssuer`, `oidcClientId`, `oidcClientSecretName`; and
  * `identityProviderName`) (and `stackName`, read by the app); README.md says how.
  */
@@ -95,6 +112,7 @@ export class PmoStack extends Stack {
   /** Every workflow of the registry, by key. */
   readonly workflows: Record<WorkflowKey, PmoWorkflow>;
   readonly intakeWorkflow: PmoWorkflow;
+  readonly timesheetChaseWorkflow: PmoWorkflow;
   readonly webApi: WebApi;
   /** The user pool, its managed login and the web app's client; the JSON API accepts its access tokens. */
   readonly signIn: SignIn;
@@ -131,7 +149,7 @@ export class PmoStack extends Stack {
         return [key, fn];
       }),
     ) as Record<FunctionKey, PmoFunction>;
-    const { web, approvalSweeper, executionStatusChanged, emailEvents, addTokenClaims } = this.functions;
+    const { web, approvalSweeper, executionStatusChanged, emailEvents, addTokenClaims, startTimesheetChase, findMissingTimesheets } = this.functions;
 
     // Every workflow of the registry; the functions reach each state machine by its formed ARN,
     // never by reference (see PmoWorkflow), and only those the registry names may start or resume it.
@@ -147,6 +165,7 @@ export class PmoStack extends Stack {
       }),
     ) as Record<WorkflowKey, PmoWorkflow>;
     this.intakeWorkflow = this.workflows.intake;
+    this.timesheetChaseWorkflow = this.workflows.timesheetChase;
     this.webApi = new WebApi(this, 'WebApi', { handler: web });
 
     // Links in e-mail point at the custom domain (context publicBaseUrl) or else the API's own URL.
@@ -178,6 +197,9 @@ export class PmoStack extends Stack {
     // Dates on pages and in e-mail are in the organisation's time zone (the functions default to Europe/Berlin).
     const orgTimeZone = timeZoneFromContext(this.node.tryGetContext('orgTimeZone'));
     if (orgTimeZone !== undefined) for (const fn of Object.values(this.functions)) fn.addEnvironment('ORG_TIME_ZONE', orgTimeZone);
+    // How far short of the expected hours a submitted week may be before the chase reminds its person.
+    const tolerance = toleranceFromContext(this.node.tryGetContext('timesheetToleranceHours'));
+    if (tolerance !== undefined) findMissingTimesheets.addEnvironment('TIMESHEET_TOLERANCE_HOURS', String(tolerance));
 
     // What happens outside a request comes back as events: stopped executions, bounces and complaints.
     this.workflowEvents = new WorkflowEvents(this, 'WorkflowEvents', {
@@ -191,7 +213,11 @@ export class PmoStack extends Stack {
       deadLetterQueue: this.deadLetterQueue,
     });
 
-    this.schedules = new Schedules(this, 'Schedules', { targets: { approvalSweeper } });
+    // The timesheet chase runs in the organisation's working week: its zone, as the functions have it.
+    this.schedules = new Schedules(this, 'Schedules', {
+      targets: { approvalSweeper, startTimesheetChase },
+      schedules: schedulesFor(orgTimeZone ?? DEFAULT_ORG_TIME_ZONE),
+    });
     this.alarms = new Alarms(this, 'Alarms', {
       stateMachines: Object.fromEntries(Object.entries(this.workflows).map(([key, workflow]) => [key, workflow.stateMachine])),
       functions: this.functions,
@@ -207,6 +233,10 @@ export class PmoStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.signIn.userPool.userPoolId, description: 'Create accounts here: aws cognito-idp admin-create-user --user-pool-id …' });
     new CfnOutput(this, 'UserPoolClientId', { value: this.signIn.clientId, description: "The web app's client: the audience of the API's bearer tokens" });
     new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intakeWorkflow.stateMachineArn });
+    new CfnOutput(this, 'TimesheetChaseStateMachineArn', {
+      value: this.timesheetChaseWorkflow.stateMachineArn,
+      description: 'Chase a week by hand: aws stepfunctions start-execution --input \'{"weekStart":"YYYY-MM-DD"}\'',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to be told about failures' });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
@@ -259,6 +289,16 @@ function timeZoneFromContext(value: unknown): string | undefined {
   } catch {
     throw new Error(`Context orgTimeZone is ${JSON.stringify(value)}, not a time zone such as Europe/Berlin`);
   }
+}
+
+/** Context `timesheetToleranceHours`: hours from 0 to 40 in quarter hours; anything else fails the synth. */
+function toleranceFromContext(value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const hours = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(hours) || hours < 0 || hours > 40 || !Number.isInteger(hours * 4)) {
+    throw new Error(`Context timesheetToleranceHours is ${JSON.stringify(value)}, not a number of hours from 0 to 40 in quarter hours such as 0.5`);
+  }
+  return hours;
 }
 
 /** `requestApproval` → `RequestApproval`: construct ids read like the catalogue keys. */

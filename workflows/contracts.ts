@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ApproverSpecSchema } from '#domain/approval-policy.ts';
 import { PersonRefSchema } from '#domain/person-ref.ts';
 import { ReviewDecisionSchema, ReviewOutcomeSchema, SubjectRefSchema } from '#domain/subject.ts';
+import { WeekStartSchema } from '#domain/working-time.ts';
 
 /**
  * The payloads that pass between the state machines and the functions they call, as zod schemas.
@@ -14,12 +15,17 @@ import { ReviewDecisionSchema, ReviewOutcomeSchema, SubjectRefSchema } from '#do
 export type PayloadOf<S extends z.ZodType> = { readonly [K in keyof z.input<S>]-?: unknown };
 
 /** Every workflow in the registry, by key; its state machine's ARN reaches the functions in `<KEY>_STATE_MACHINE_ARN`. */
-export const WORKFLOW_KEYS = ['intake'] as const;
+export const WORKFLOW_KEYS = ['intake', 'timesheetChase'] as const;
 export type WorkflowKey = (typeof WORKFLOW_KEYS)[number];
 
-/** The subject each workflow's executions are about: its type, and the input field with its id. */
-export const WORKFLOW_SUBJECTS: Readonly<Record<WorkflowKey, { readonly subjectType: string; readonly idField: string }>> = {
+/**
+ * The subject each workflow's executions are about: its type, and the input field with its id.
+ * `undefined`: a workflow that reviews no subject (the timesheet chase is about a week, and a
+ * stopped chase leaves nothing waiting).
+ */
+export const WORKFLOW_SUBJECTS: Readonly<Record<WorkflowKey, { readonly subjectType: string; readonly idField: string } | undefined>> = {
   intake: { subjectType: 'proposal', idField: 'proposalId' },
+  timesheetChase: undefined,
 };
 
 /**
@@ -53,9 +59,12 @@ export const ExecutionStatusChangeEventSchema = z.object({
 });
 export type ExecutionStatusChangeEvent = z.infer<typeof ExecutionStatusChangeEventSchema>;
 
-/** The environment variable that carries a workflow's state machine ARN. */
+/** The environment variable that carries a workflow's state machine ARN: `TIMESHEET_CHASE_STATE_MACHINE_ARN` for `timesheetChase`. */
 export function stateMachineArnVariable(key: string): string {
-  return `${key.replace(/[^a-z0-9]+/gi, '_').toUpperCase()}_STATE_MACHINE_ARN`;
+  return `${key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^a-z0-9]+/gi, '_')
+    .toUpperCase()}_STATE_MACHINE_ARN`;
 }
 
 /** Intake execution input: `{ "proposalId": "<uuid>" }`. */
@@ -120,3 +129,53 @@ export const RecordOutcomeInputSchema = z.object({
   outcome: ReviewOutcomeSchema,
 });
 export type RecordOutcomeInput = z.infer<typeof RecordOutcomeInputSchema>;
+
+// ---- Timesheet chase ---------------------------------------------------------------------------
+
+/**
+ * Timesheet chase execution input: the week to chase (its Monday), or none for the last completed
+ * week in the organisation's zone; a scheduled run also carries the time it was scheduled for.
+ */
+export const TimesheetChaseInputSchema = z.object({
+  weekStart: WeekStartSchema.optional(),
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+});
+export type TimesheetChaseInput = z.infer<typeof TimesheetChaseInputSchema>;
+
+/** "Find missing timesheets": the execution's input as given, its name (the run id) and start time. */
+export const FindMissingTimesheetsInputSchema = z.object({
+  input: TimesheetChaseInputSchema,
+  executionName: z.string().min(1).max(80),
+  startedAt: z.iso.datetime({ offset: true }),
+});
+
+/** What "Find missing timesheets" returns: the week, the run's round, and the reminder batches to send, by index. */
+export interface ChaseFound {
+  readonly weekStart: string;
+  readonly runId: string;
+  readonly round: number;
+  readonly batches: number[];
+  readonly considered: number;
+  readonly missing: number;
+}
+
+/** What one chase step is about: the week, the run and its round. */
+const ChaseRunSchema = z.object({
+  weekStart: WeekStartSchema,
+  runId: z.string().min(1).max(80),
+  round: z.number().int().min(1),
+});
+
+/** "Send reminders" (one Map iteration): one batch of a run. */
+export const SendTimesheetRemindersInputSchema = ChaseRunSchema.extend({ batch: z.number().int().min(0) });
+
+/** What one batch's reminders came to: sent now, sent by an earlier attempt of the same round, refused by SES. */
+export const ReminderBatchResultSchema = z.object({
+  sent: z.number().int().min(0),
+  alreadySent: z.number().int().min(0),
+  failed: z.number().int().min(0),
+});
+export type ReminderBatchResult = z.infer<typeof ReminderBatchResultSchema>;
+
+/** "Send PMO digest": the run, and what each batch's reminders came to. */
+export const SendTimesheetDigestInputSchema = ChaseRunSchema.extend({ reminders: z.array(ReminderBatchResultSchema) });

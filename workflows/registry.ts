@@ -7,6 +7,7 @@ import type { FunctionKey } from '#handlers/catalogue.ts';
 import bundledProposalPolicy from '../functions/config/approval-policies/proposal.json' with { type: 'json' };
 import { stateMachineArnVariable, type WorkflowKey } from './contracts.ts';
 import { buildIntakeWorkflow } from './intake-workflow.ts';
+import { buildTimesheetChaseWorkflow } from './timesheet-chase-workflow.ts';
 
 /** What both runtimes need to know of a workflow to render, deploy and wire it. */
 export interface WorkflowDefinition {
@@ -38,6 +39,15 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
     respondedBy: ['web', 'requestApproval', 'approvalSweeper'],
     approvalPolicy: { bundled: bundledProposalPolicy, overridePathVariable: 'APPROVAL_POLICY_PATH' },
     build: (scope, functions, options) => buildIntakeWorkflow(scope, functions, options),
+  },
+  {
+    key: 'timesheetChase',
+    description: 'Timesheet chase: reminds everyone whose timesheet for a week is missing, in draft or short; from round 3 their managers; the PMO gets a digest.',
+    invokes: ['findMissingTimesheets', 'sendTimesheetReminders', 'sendTimesheetDigest'],
+    // The Friday and Monday schedules start it through this function; the PMO may start one by hand.
+    startedBy: ['startTimesheetChase'],
+    respondedBy: [],
+    build: (scope, functions) => buildTimesheetChaseWorkflow(scope, functions),
   },
 ];
 

@@ -35,13 +35,14 @@ function mailbox(recipient: Recipient): string {
  * before sending and released if SES refuses, so retried and replayed steps never send twice.
  * Returns false when the email had already been sent. A message given as a function is built only
  * once the claim succeeded, so work it does (storing the hash of a link secret) happens only for
- * an email that goes out.
+ * an email that goes out. `cc` are copied on it (a manager on an overdue timesheet reminder).
  */
 export async function sendEmailOnce(
   dedupeKey: string,
   to: Recipient,
   content: EmailMessage | (() => Promise<EmailMessage>),
   now: Date,
+  options: { readonly cc?: readonly Recipient[] } = {},
 ): Promise<boolean> {
   const Key = keys.emailMarker(dedupeKey);
   try {
@@ -61,7 +62,7 @@ export async function sendEmailOnce(
     await sesClient.send(
       new SendEmailCommand({
         FromEmailAddress: environment.emailFrom,
-        Destination: { ToAddresses: [mailbox(to)] },
+        Destination: { ToAddresses: [mailbox(to)], ...(options.cc?.length ? { CcAddresses: options.cc.map(mailbox) } : {}) },
         Content: {
           Simple: {
             Subject: { Data: message.subject, Charset: 'UTF-8' },

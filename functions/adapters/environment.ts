@@ -58,4 +58,31 @@ export const environment = {
       throw new Error(`Invalid configuration: environment variable ORG_TIME_ZONE is "${zone}", not a time zone such as Europe/Berlin`);
     }
   },
+  /**
+   * The most hours one person books in a week (`TIMESHEET_WEEKLY_CAP_HOURS`, default 60): above it
+   * a timesheet is a typing error more likely than a week's work. Quarter hours, up to 168.
+   */
+  get timesheetWeeklyCapHours(): number {
+    const raw = process.env.TIMESHEET_WEEKLY_CAP_HOURS?.trim();
+    if (!raw) return 60;
+    const hours = Number(raw);
+    if (!Number.isFinite(hours) || hours <= 0 || hours > 168 || !Number.isInteger(hours * 4)) {
+      throw new Error(`Invalid configuration: environment variable TIMESHEET_WEEKLY_CAP_HOURS is "${raw}", not a number of hours from 0.25 to 168 such as 60`);
+    }
+    return hours;
+  },
+  /**
+   * How many hours a submitted week may fall short of the expected hours and still not be chased
+   * (`TIMESHEET_TOLERANCE_HOURS`, default 0.5): rounding, a short break booked differently.
+   * Quarter hours, from 0 to 40.
+   */
+  get timesheetToleranceHours(): number {
+    const raw = process.env.TIMESHEET_TOLERANCE_HOURS?.trim();
+    if (!raw) return 0.5;
+    const hours = Number(raw);
+    if (!Number.isFinite(hours) || hours < 0 || hours > 40 || !Number.isInteger(hours * 4)) {
+      throw new Error(`Invalid configuration: environment variable TIMESHEET_TOLERANCE_HOURS is "${raw}", not a number of hours from 0 to 40 in quarter hours such as 0.5`);
+    }
+    return hours;
+  },
 };

@@ -1,8 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { documentClient } from './dynamodb-client.ts';
+import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
-import { isConditionFailure, keys, ttlAfter, withoutKeys } from './table-keys.ts';
+import { INDEX, isConditionFailure, keys, ttlAfter, withoutKeys } from './table-keys.ts';
 
 /** A signed-in session as stored: who, until when, and the token its forms must carry. */
 export const StoredSessionSchema = z.object({
@@ -37,7 +37,15 @@ export const sessionRepository = {
     await documentClient.send(
       new PutCommand({
         TableName: environment.tableName,
-        Item: { ...keys.session(idHash), kind: 'session', ...session, expiresAt: ttlAfter(now, secondsUntil(now, session.endsAt)) },
+        Item: {
+          ...keys.session(idHash),
+          kind: 'session',
+          // A person's sessions, so that deactivating them can end every one.
+          gsi1pk: keys.sessionsOf(session.email),
+          gsi1sk: session.createdAt,
+          ...session,
+          expiresAt: ttlAfter(now, secondsUntil(now, session.endsAt)),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -54,6 +62,19 @@ export const sessionRepository = {
   /** Ends a session (signing out twice is the same as once). */
   async deleteSession(idHash: string): Promise<void> {
     await documentClient.send(new DeleteCommand({ TableName: environment.tableName, Key: keys.session(idHash) }));
+  },
+
+  /** Ends every session of a person (they were deactivated); returns how many there were. */
+  async deleteSessionsOf(email: string): Promise<number> {
+    const items = await queryAll({
+      TableName: environment.tableName,
+      IndexName: INDEX.gsi1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.sessionsOf(email) },
+      ProjectionExpression: 'pk, sk',
+    });
+    for (const item of items) await documentClient.send(new DeleteCommand({ TableName: environment.tableName, Key: { pk: item.pk, sk: item.sk } }));
+    return items.length;
   },
 
   async saveSignIn(stateHash: string, signIn: StoredSignIn, now: Date): Promise<void> {

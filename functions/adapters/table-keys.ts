@@ -17,13 +17,18 @@
  * | idempotency record | IDEMPOTENCY#scope#key / IDEMPOTENCY (TTL) | | | |
  * | "email sent" marker | EMAIL#key / EMAIL (TTL) | | | |
  * | rate-limit window | RATE#bucket#windowStart / RATE (TTL) | | | |
- * | sign-in session | SESSION#idHash / SESSION (TTL) | | | |
+ * | sign-in session | SESSION#idHash / SESSION (TTL) | a person's: SESSIONS-OF#email / createdAt | | |
  * | sign-in under way (PKCE verifier, nonce) | SIGN-IN#stateHash / SIGN-IN (TTL) | | | |
+ * | timesheet (a `version` for optimistic updates) | TIMESHEET#email#weekStart / TIMESHEET | by week: TIMESHEETS#weekStart / email | a person's weeks: TIMESHEETS-OF#email / weekStart | |
+ * | timesheet link key (emailed week link) | TIMESHEET#email#weekStart / LINK#secretHash (TTL: the week's lock) | | | |
+ * | project hours of a week (counter) | PROJECT#id / HOURS#weekStart | | | |
+ * | holiday calendar (a region's public holidays) | CALENDAR#id / CALENDAR | | | all: CALENDARS / id |
+ * | leave (a person's time away) | PERSON#email / LEAVE#from#id | | | |
+ * | timesheet chase run (TTL; a week's runs give the rounds) | CHASE#weekStart / RUN#runId | | | |
+ * | timesheet chase findings of a run (TTL) | CHASE#weekStart / FINDINGS#runId | | | |
+ * | timesheet chase reminder batch of a run (TTL) | CHASE#weekStart / BATCH#runId#index | | | |
  *
  * Planned for the next processes, on the same indexes (builders are added with them):
- * - timesheet: TIMESHEET#email#weekStart / TIMESHEET; gsi1 by week: TIMESHEETS#weekStart / email
- *   (who submitted for a period); gsi2 a person's weeks: TIMESHEETS-OF#email / weekStart; hours per
- *   project as counters on the project's item collection: PROJECT#id / HOURS#weekStart.
  * - invoice: INVOICE#id / INVOICE; uniqueness of (vendor, normalised number): INVOICE-NUMBER#vendor#number
  *   / UNIQUE (conditional put); gsi1 by status: INVOICES#status / receivedAt#id; by project: link items
  *   PROJECT#id / INVOICE#invoiceId in the project's collection; gsi3 by vendor: VENDOR#id / issueDate#id;
@@ -106,11 +111,46 @@ export const keys = {
   /** gsi3: every project, oldest first. */
   allProjects: 'PROJECTS',
 
+  /** A person's timesheet for one week (the week's Monday). */
+  timesheet: (email: string, weekStart: string) => ({ pk: `TIMESHEET#${email}#${weekStart}`, sk: 'TIMESHEET' }),
+  /** gsi1: the timesheets of one week, by person. */
+  timesheetsOfWeek: (weekStart: string) => `TIMESHEETS#${weekStart}`,
+  /** gsi2: a person's timesheets, by week. */
+  timesheetsOfPerson: (email: string) => `TIMESHEETS-OF#${email}`,
+  /** The key of an emailed link to one person's week, by the hash of its secret: the key names the person and the week. */
+  timesheetLinkKey: (email: string, weekStart: string, secretHash: string) => ({ pk: `TIMESHEET#${email}#${weekStart}`, sk: `LINK#${secretHash}` }),
+  /** Hours booked to a project in one week, a counter in the project's item collection. */
+  projectHours: (projectId: string, weekStart: string) => ({ pk: `PROJECT#${projectId}`, sk: `HOURS#${weekStart}` }),
+  /** Every week's hours counter of a project: its partition and this sort-key prefix. */
+  projectHoursPrefix: 'HOURS#',
+
+  /** A region's public-holiday calendar. */
+  holidayCalendar: (id: string) => ({ pk: `CALENDAR#${id}`, sk: 'CALENDAR' }),
+  /** gsi3: every holiday calendar, by id. */
+  allHolidayCalendars: 'CALENDARS',
+  /** A period of a person's leave, in their item collection, sorted by its first day. */
+  leave: (email: string, from: string, id: string) => ({ pk: `PERSON#${email}`, sk: `LEAVE#${from}#${id}` }),
+  /** The sort key of a person's leave starting on `from` (bare: no leave's key is smaller with that date). */
+  leaveSortFrom: (from: string) => `LEAVE#${from}`,
+  /** Every leave of a person: this sort-key prefix in their partition. */
+  leavePrefix: 'LEAVE#',
+
+  /** One run of the timesheet chase for a week, by its id (the execution name). */
+  chaseRun: (weekStart: string, runId: string) => ({ pk: `CHASE#${weekStart}`, sk: `RUN#${runId}` }),
+  /** Every run of the chase for a week: its partition and this sort-key prefix. */
+  chaseRuns: (weekStart: string) => ({ pk: `CHASE#${weekStart}`, skPrefix: 'RUN#' }),
+  /** What one run found: counts, compliance rates, the PMO to tell. */
+  chaseFindings: (weekStart: string, runId: string) => ({ pk: `CHASE#${weekStart}`, sk: `FINDINGS#${runId}` }),
+  /** One reminder batch of a run (one Map iteration's people). */
+  chaseBatch: (weekStart: string, runId: string, index: number) => ({ pk: `CHASE#${weekStart}`, sk: `BATCH#${runId}#${String(index).padStart(4, '0')}` }),
+
   /** Requests counted in one fixed window of one rate-limit bucket (TTL). */
   rateWindow: (bucket: string, windowStart: number) => ({ pk: `RATE#${bucket}#${windowStart}`, sk: 'RATE' }),
 
   /** A signed-in session, by the hash of the id its cookie carries. */
   session: (idHash: string) => ({ pk: `SESSION#${idHash}`, sk: 'SESSION' }),
+  /** gsi1: a person's sessions. */
+  sessionsOf: (email: string) => `SESSIONS-OF#${email}`,
   /** A sign-in between the redirect to the provider and its return, by the hash of its state. */
   signInFlow: (stateHash: string) => ({ pk: `SIGN-IN#${stateHash}`, sk: 'SIGN-IN' }),
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { HolidayCalendarIdSchema, TimeZoneSchema, WorkPatternSchema, type WorkPattern } from './working-time.ts';
 
 /** A role in the directory, as the approval policy names it: lower-case words joined by dashes. */
 export const RoleSchema = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'A role is lower-case words joined by dashes, such as pmo-lead');
@@ -16,6 +17,14 @@ export const PersonSchema = z.object({
   roles: z.array(RoleSchema).default([]),
   /** A person who left or no longer takes part: they cannot sign in and are asked to decide nothing. */
   active: z.boolean().default(true),
+  /** Hours per weekday; none: the full-time default (working-time.ts). */
+  workPattern: WorkPatternSchema.optional(),
+  /** Where they work (IANA); none: the organisation's zone. */
+  timeZone: TimeZoneSchema.optional(),
+  /** The id of their region's public-holiday calendar; none: no public holidays. */
+  holidayCalendar: HolidayCalendarIdSchema.optional(),
+  /** Whether they are asked for timesheets; none: yes (contractors and executives may be exempt). */
+  timesheetsRequired: z.boolean().optional(),
   /** Mail to this address bounced for good, or its owner complained: SES reported it. */
   undeliverable: z
     .object({
@@ -65,6 +74,13 @@ const RolesInputSchema = z
 
 const ActiveInputSchema = z.boolean({ error: 'Send true or false' });
 
+/** All seven weekdays, each day's hours (0 to 24 in quarter hours). */
+const WorkPatternInputSchema = z.strictObject(WorkPatternSchema.shape, {
+  error: 'Send the hours of every weekday: {mon, tue, wed, thu, fri, sat, sun}, such as {"mon": 8, …, "sat": 0, "sun": 0}',
+});
+
+const TimesheetsRequiredInputSchema = z.boolean({ error: 'Send true or false' });
+
 const MANAGER_IS_SELF = 'A person cannot be their own manager';
 
 /**
@@ -80,6 +96,10 @@ export const PersonInputSchema = z
     managerEmail: ManagerEmailInputSchema.optional(),
     roles: RolesInputSchema.default([]),
     active: ActiveInputSchema.default(true),
+    workPattern: WorkPatternInputSchema.optional(),
+    timeZone: TimeZoneSchema.optional(),
+    holidayCalendar: HolidayCalendarIdSchema.optional(),
+    timesheetsRequired: TimesheetsRequiredInputSchema.optional(),
   })
   .refine((input) => input.managerEmail !== input.email, { path: ['managerEmail'], message: MANAGER_IS_SELF });
 export type PersonInput = z.infer<typeof PersonInputSchema>;
@@ -94,6 +114,13 @@ export const PersonChangeSchema = z.strictObject({
   managerEmail: ManagerEmailInputSchema.nullable().optional(),
   roles: RolesInputSchema.optional(),
   active: ActiveInputSchema.optional(),
+  /** `null` goes back to the full-time default. */
+  workPattern: WorkPatternInputSchema.nullable().optional(),
+  /** `null` goes back to the organisation's zone. */
+  timeZone: TimeZoneSchema.nullable().optional(),
+  /** `null`: no public holidays. */
+  holidayCalendar: HolidayCalendarIdSchema.nullable().optional(),
+  timesheetsRequired: TimesheetsRequiredInputSchema.optional(),
 });
 export type PersonChange = z.infer<typeof PersonChangeSchema>;
 
@@ -109,14 +136,26 @@ export function personFromInput(input: PersonInput): Person {
     ...(input.managerEmail ? { managerEmail: input.managerEmail } : {}),
     roles: input.roles,
     active: input.active,
+    ...(input.workPattern ? { workPattern: input.workPattern } : {}),
+    ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+    ...(input.holidayCalendar ? { holidayCalendar: input.holidayCalendar } : {}),
+    ...(input.timesheetsRequired !== undefined ? { timesheetsRequired: input.timesheetsRequired } : {}),
   };
+}
+
+/** The value after a change of a field that `null` removes: the change's, or the old one when it leaves the field out. */
+function changed<Value>(before: Value | undefined, change: Value | null | undefined): Value | undefined {
+  return change === undefined ? before : (change ?? undefined);
 }
 
 /** The person with a change applied; a field the change leaves out stays as it was. */
 export function applyPersonChange(person: Person, change: PersonChange): Person {
-  const { department: _department, managerEmail: _managerEmail, ...rest } = person;
-  const department = change.department === undefined ? person.department : (change.department ?? undefined);
-  const managerEmail = change.managerEmail === undefined ? person.managerEmail : (change.managerEmail ?? undefined);
+  const { department: _department, managerEmail: _managerEmail, workPattern: _workPattern, timeZone: _timeZone, holidayCalendar: _holidayCalendar, ...rest } = person;
+  const department = changed(person.department, change.department);
+  const managerEmail = changed(person.managerEmail, change.managerEmail);
+  const workPattern = changed(person.workPattern, change.workPattern);
+  const timeZone = changed(person.timeZone, change.timeZone);
+  const holidayCalendar = changed(person.holidayCalendar, change.holidayCalendar);
   return {
     ...rest,
     ...(change.name !== undefined ? { name: change.name } : {}),
@@ -124,6 +163,10 @@ export function applyPersonChange(person: Person, change: PersonChange): Person 
     ...(managerEmail ? { managerEmail } : {}),
     ...(change.roles !== undefined ? { roles: change.roles } : {}),
     ...(change.active !== undefined ? { active: change.active } : {}),
+    ...(workPattern ? { workPattern } : {}),
+    ...(timeZone ? { timeZone } : {}),
+    ...(holidayCalendar ? { holidayCalendar } : {}),
+    ...(change.timesheetsRequired !== undefined ? { timesheetsRequired: change.timesheetsRequired } : {}),
   };
 }
 
@@ -141,6 +184,15 @@ export function sameDirectoryEntry(a: Person, b: Person): boolean {
     a.managerEmail === b.managerEmail &&
     a.active === b.active &&
     a.roles.length === b.roles.length &&
-    a.roles.every((role) => b.roles.includes(role))
+    a.roles.every((role) => b.roles.includes(role)) &&
+    samePattern(a.workPattern, b.workPattern) &&
+    a.timeZone === b.timeZone &&
+    a.holidayCalendar === b.holidayCalendar &&
+    a.timesheetsRequired === b.timesheetsRequired
   );
+}
+
+function samePattern(a: WorkPattern | undefined, b: WorkPattern | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return (Object.keys(a) as (keyof WorkPattern)[]).every((day) => a[day] === b[day]);
 }

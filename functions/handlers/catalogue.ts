@@ -36,6 +36,22 @@ export const FUNCTION_CATALOGUE = {
     entry: 'functions/handlers/email-events.ts',
     description: 'EventBridge (SES bounces and complaints): marks the address undeliverable in the directory and tells the PMO lead.',
   },
+  startTimesheetChase: {
+    entry: 'functions/handlers/start-timesheet-chase.ts',
+    description: 'Scheduled (Friday afternoon, Monday morning): starts the timesheet chase for the week the schedule is about.',
+  },
+  findMissingTimesheets: {
+    entry: 'functions/handlers/find-missing-timesheets.ts',
+    description: 'Timesheet chase: finds the round and who is missing, in draft or short, and batches their reminders.',
+  },
+  sendTimesheetReminders: {
+    entry: 'functions/handlers/send-timesheet-reminders.ts',
+    description: 'Timesheet chase: reminds one batch of people (their manager copied from round 3) and sends their managers a digest.',
+  },
+  sendTimesheetDigest: {
+    entry: 'functions/handlers/send-timesheet-digest.ts',
+    description: 'Timesheet chase: sends the PMO a digest of the run (counts, compliance by manager and department, who is missing).',
+  },
   addTokenClaims: {
     entry: 'functions/handlers/add-token-claims.ts',
     description: "Cognito pre token generation (V2_0): adds the user's e-mail address to the access token, by which the API finds the directory person.",

@@ -12,8 +12,10 @@ import {
 import type { PersonRef } from '#domain/person-ref.ts';
 import { approvalRepository } from '#adapters/approval-repository.ts';
 import { directoryRepository, type StoredPerson } from '#adapters/directory-repository.ts';
+import { holidayCalendarRepository } from '#adapters/holiday-calendar-repository.ts';
 import { logger } from '#adapters/logger.ts';
 import { InvalidCursorError } from '#adapters/table-keys.ts';
+import { endSessionsOf } from './sign-in-service.ts';
 import { redirectPendingApprovals } from './review/reassignment.ts';
 import { allRegistrations } from './review/subject-registry.ts';
 
@@ -104,6 +106,12 @@ async function managerProblem(person: Pick<Person, 'email'>, managerEmail: strin
   return undefined;
 }
 
+/** Why a person cannot belong to a holiday calendar, if they cannot: it must be one the PMO has set up. */
+async function calendarProblem(calendarId: string): Promise<PersonProblem | undefined> {
+  if (await holidayCalendarRepository.exists(calendarId)) return undefined;
+  return { path: 'holidayCalendar', message: `No holiday calendar has the id ${calendarId}; see /holiday-calendars for the ones there are` };
+}
+
 /** What adding a person came to. */
 export type CreatePersonResult =
   | { readonly kind: 'invalid'; readonly problem: PersonProblem }
@@ -114,7 +122,9 @@ export type CreatePersonResult =
 export async function createPerson(input: PersonInput): Promise<CreatePersonResult> {
   const person = personFromInput(input);
   if (await directoryRepository.getPerson(person.email)) return { kind: 'exists' };
-  const problem = person.managerEmail ? await managerProblem(person, person.managerEmail) : undefined;
+  const problem =
+    (person.managerEmail ? await managerProblem(person, person.managerEmail) : undefined) ??
+    (person.holidayCalendar ? await calendarProblem(person.holidayCalendar) : undefined);
   if (problem) return { kind: 'invalid', problem };
   if ((await directoryRepository.createPerson(person)) === 'exists') return { kind: 'exists' };
   logger.info('Person added to the directory', { email: person.email, roles: person.roles, active: person.active });
@@ -155,6 +165,10 @@ async function attemptChange(stored: StoredPerson, change: PersonChange): Promis
     const problem = await managerProblem(after, after.managerEmail);
     if (problem) return { kind: 'invalid', problem };
   }
+  if (after.holidayCalendar && after.holidayCalendar !== before.holidayCalendar) {
+    const problem = await calendarProblem(after.holidayCalendar);
+    if (problem) return { kind: 'invalid', problem };
+  }
   const leadProblem = await lastLeadProblem(before, after, change);
   if (leadProblem) return { kind: 'invalid', problem: leadProblem };
   // The same values again write nothing (the version stays, so nobody else's change is refused).
@@ -177,6 +191,8 @@ export async function updatePerson(email: string, change: PersonChange, now: Dat
     const result = await attemptChange(stored, change);
     if (result.kind === 'conflict') continue;
     if (result.kind !== 'updated' || change.active !== false) return result;
+    // Their sessions end now, so that reactivating them later does not bring an old one back.
+    await endSessionsOf(result.person.email);
     const redirected = await redirectApprovalsOf(result.person, now);
     if (stored.person.active) logger.info('Person deactivated', { email: result.person.email, redirectedApprovals: redirected.count });
     return { ...result, redirected };

@@ -12,10 +12,13 @@ import {
 import type { PersonRef } from '#domain/person-ref.ts';
 import type { Proposal } from '#domain/proposal.ts';
 import type { AuditEvent } from '#domain/audit.ts';
+import { weekStartOn } from '#domain/timesheet.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { directoryRepository } from '#adapters/directory-repository.ts';
 import { projectRepository, type ProjectPage, type ProjectQuery } from '#adapters/project-repository.ts';
 import { InvalidCursorError } from '#adapters/table-keys.ts';
+import { environment } from '#adapters/environment.ts';
+import { timesheetRepository } from '#adapters/timesheet-repository.ts';
 
 /** Who changes a project until sign-in exists: the pages and the API are open for now. */
 export const UNAUTHENTICATED_ACTOR = 'web (not signed in)';
@@ -149,4 +152,32 @@ export async function updateProject(id: string, input: ProjectUpdate, now: Date,
 export async function projectHistory(id: string): Promise<AuditEvent[] | undefined> {
   if (!(await projectRepository.get(id))) return undefined;
   return auditRepository.listForSubject({ type: 'project', id });
+}
+
+/** Every ACTIVE project, by title: what people book hours to. */
+export async function listActiveProjects(): Promise<Project[]> {
+  const projects: Project[] = [];
+  let next: string | undefined;
+  do {
+    const page = await projectRepository.list({ status: 'ACTIVE', limit: 100, ...(next ? { cursor: next } : {}) });
+    projects.push(...page.items);
+    next = page.nextCursor;
+  } while (next);
+  return projects.sort((a, b) => a.title.localeCompare(b.title, 'en') || a.id.localeCompare(b.id));
+}
+
+/** Hours booked to a project in submitted timesheets: in the current week (the organisation's) and to date. */
+export interface ProjectHours {
+  readonly thisPeriod: number;
+  readonly toDate: number;
+}
+
+/** A project's booked hours, from its weekly counters (submitted weeks only; a reopened week is taken off). */
+export async function projectHours(id: string, now: Date): Promise<ProjectHours> {
+  const weeks = await timesheetRepository.projectHours(id);
+  const current = weekStartOn(now, environment.orgTimeZone);
+  return {
+    thisPeriod: weeks.find((week) => week.weekStart === current)?.hours ?? 0,
+    toDate: weeks.reduce((sum, week) => sum + week.hours, 0),
+  };
 }

@@ -103,6 +103,11 @@ export async function openSession(sessionId: string, now: Date): Promise<ActiveS
   return { viewer: personViewer(found.person) as ActiveSession['viewer'], csrfToken: session.csrfToken };
 }
 
+/** Ends every session of a person, at once: their deactivation must not wait for a session to run out. */
+export async function endSessionsOf(email: string): Promise<number> {
+  return sessionRepository.deleteSessionsOf(email.toLowerCase());
+}
+
 /** Ends a session. */
 export async function endSession(sessionId: string): Promise<void> {
   if (sessionId.length <= 100) await sessionRepository.deleteSession(hashLinkSecret(sessionId));

@@ -77,8 +77,30 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'PATCH /api/people/:email': PMO,
 
   // Working time (issue 10): leave, holiday calendars, work patterns.
+  'GET /leave': SIGNED_IN,
+  'POST /leave': SIGNED_IN,
+  'POST /leave/:id/delete': SIGNED_IN,
+  'GET /api/people/:email/leave': SIGNED_IN,
+  'POST /api/people/:email/leave': SIGNED_IN,
+  'DELETE /api/people/:email/leave/:id': SIGNED_IN,
+  'GET /holiday-calendars': SIGNED_IN,
+  'POST /holiday-calendars': PMO,
+  'GET /holiday-calendars/:id': SIGNED_IN,
+  'POST /holiday-calendars/:id': PMO,
+  'GET /api/holiday-calendars': SIGNED_IN,
+  'GET /api/holiday-calendars/:id': SIGNED_IN,
+  'PUT /api/holiday-calendars/:id': PMO,
 
   // Timesheets (issue 10).
+  'GET /timesheets': SIGNED_IN,
+  'GET /timesheets/:weekStart': SIGNED_IN,
+  'POST /timesheets/:weekStart': SIGNED_IN,
+  'GET /timesheets/:email/:weekStart/link': LINK,
+  'POST /timesheets/:email/:weekStart/link': LINK,
+  'GET /api/timesheets/:email/:weekStart': SIGNED_IN,
+  'PUT /api/timesheets/:email/:weekStart': SIGNED_IN,
+  'POST /api/timesheets/:email/:weekStart/submit': SIGNED_IN,
+  'POST /api/timesheets/:email/:weekStart/reopen': PMO,
 };
 
 /** The key of a route in {@link ROUTE_ACCESS}: `GET /proposals/:id`. */

@@ -101,4 +101,32 @@ table.people td.email { overflow-wrap: anywhere; }
   table.people td { border: 0; padding: 2px 12px; }
   table.people td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
 }
+/* The timesheet week page: a projects × days grid. On a phone the grid scrolls sideways inside its
+   region while the project column stays in view (sticky), so every day's cell can be reached. */
+.status.DRAFT { background: #fff8c5; color: var(--warn); }
+.status.SUBMITTED { background: #dafbe1; color: var(--ok); }
+.status.NOT_STARTED { background: #eaeef2; color: var(--muted); }
+.week-nav { display: flex; justify-content: space-between; gap: 12px; margin: 8px 0 12px; }
+.table-scroll table.timesheet { min-width: 700px; }
+table.timesheet th, table.timesheet td { padding: 4px 6px; vertical-align: middle; }
+table.timesheet thead th { white-space: nowrap; font-size: 14px; }
+table.timesheet tbody th, table.timesheet tfoot th, table.timesheet thead th:first-child { position: sticky; left: 0; z-index: 1; background: #fff; min-width: 150px; max-width: 220px; overflow-wrap: anywhere; box-shadow: inset -1px 0 0 var(--line); }
+table.timesheet tfoot th, table.timesheet tfoot td { background: var(--bg); font-weight: 600; }
+table.timesheet tfoot tr.expected th, table.timesheet tfoot tr.expected td { font-weight: 400; color: var(--muted); }
+table.timesheet input.hours { width: 4.5em; max-width: none; padding: 6px; text-align: right; }
+table.timesheet select { width: 100%; min-width: 140px; padding: 6px; font-weight: 400; }
+table.timesheet td.has-error input.hours { border: 2px solid var(--bad); }
+table.timesheet .cell-error { display: block; max-width: 9em; font-size: 12px; font-weight: 600; white-space: normal; text-align: left; }
+table.timesheet .error-text { font-size: 13px; }
+table.timesheet td.total { font-weight: 600; }
+form.no-work { margin-top: 24px; }
+.scroll-hint { display: none; }
+form.no-work textarea { min-height: 64px; }
+@media (max-width: 480px) {
+  table.timesheet tbody th, table.timesheet tfoot th, table.timesheet thead th:first-child { min-width: 112px; max-width: 132px; font-size: 14px; }
+  table.timesheet input.hours { width: 3.8em; }
+  table.timesheet select { min-width: 108px; }
+  .week-nav { font-size: 14px; }
+  .scroll-hint { display: block; }
+}
 `;

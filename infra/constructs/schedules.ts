@@ -55,7 +55,7 @@ export class Schedules extends Construct {
         target: new targets.LambdaInvoke(props.targets[definition.target], {
           role: this.invokeRole,
           // The scheduled time, not the delivery time: a late or retried run acts as of when it was due.
-          input: scheduler.ScheduleTargetInput.fromObject({ time: scheduler.ContextAttribute.scheduledTime, schedule: definition.name }),
+          input: scheduler.ScheduleTargetInput.fromObject({ ...definition.input, time: scheduler.ContextAttribute.scheduledTime, schedule: definition.name }),
           retryAttempts: 5,
           maxEventAge: Duration.hours(1),
         }),

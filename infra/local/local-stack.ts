@@ -14,7 +14,7 @@ import { subjectLabel } from '#domain/subject.ts';
 import { FUNCTION_CATALOGUE } from '#handlers/catalogue.ts';
 import { WORKFLOW_SUBJECTS, workflowKeyOfStateMachine } from '#workflows/contracts.ts';
 import { arnVariableOf, longestApprovalWaitOf, WORKFLOWS } from '#workflows/registry.ts';
-import { SCHEDULES, type ScheduleDefinition } from '#workflows/schedules.ts';
+import { DEFAULT_ORG_TIME_ZONE, type ScheduleDefinition, schedulesFor } from '#workflows/schedules.ts';
 import { DynamoDbFront } from './dynamodb-front.ts';
 import { LocalFaults } from './faults.ts';
 import { beforeDeadline, InFlight } from './in-flight.ts';
@@ -23,6 +23,7 @@ import { installMailPersistence, uninstallMailPersistence } from './mail-store.t
 import { LOCAL_CLIENT_ID, startLocalOidcProvider, type RunningLocalOidcProvider } from './oidc/local-oidc-provider.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, functionKeyOf, localFunctionArn, localStateMachineName, renderLocalStateMachines } from './render-state-machines.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { seedHolidayCalendars } from './holiday-calendar-seed.ts';
 import { installSesFront } from './ses-front.ts';
 import { type ExecutionStatusChangeEvent, LocalStepFunctions, ensureExecutionTable } from './step-functions/local-step-functions.ts';
 import { ensureProductTable } from './table-definition.ts';
@@ -153,8 +154,9 @@ function localInvoker(runtime: LocalLambdaRuntime): (functionNameOrArn: string, 
 /** The subject a workflow's execution is about, from its input: `proposal:7f1c…`. */
 function describeSubject(stateMachineArn: string, input: unknown): string | undefined {
   const key = workflowKeyOfStateMachine(stateMachineArn);
-  if (!key || typeof input !== 'object' || input === null) return undefined;
-  const { subjectType, idField } = WORKFLOW_SUBJECTS[key];
+  const subjectOf = key ? WORKFLOW_SUBJECTS[key] : undefined;
+  if (!subjectOf || typeof input !== 'object' || input === null) return undefined;
+  const { subjectType, idField } = subjectOf;
   const id = (input as Record<string, unknown>)[idField];
   return typeof id === 'string' && id !== '' ? subjectLabel({ type: subjectType, id }) : undefined;
 }
@@ -370,11 +372,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await directoryRepository.importPeople(demoDirectory.people);
         log(`Seeded the demo directory (${demoDirectory.people.length} people)`);
       }
+      await seedHolidayCalendars(log);
     }
 
+    // In the organisation's zone, as the functions read it (ORG_TIME_ZONE), like the stack's context orgTimeZone.
+    const schedules = schedulesFor(process.env.ORG_TIME_ZONE?.trim() || DEFAULT_ORG_TIME_ZONE);
     const runSchedule = async (schedule: ScheduleDefinition, scheduledTime: Date) =>
-      invokeLocally(localFunctionArn(schedule.target), { time: scheduledTime.toISOString(), schedule: schedule.name });
-    const scheduler = new LocalScheduler(SCHEDULES, async (schedule, time) => {
+      invokeLocally(localFunctionArn(schedule.target), { ...schedule.input, time: scheduledTime.toISOString(), schedule: schedule.name });
+    const scheduler = new LocalScheduler(schedules, async (schedule, time) => {
       await runSchedule(schedule, time).catch((error: unknown) => log(`error: schedule ${schedule.name} failed: ${String(error)}`));
     });
     if (options.runSchedules ?? true) {
@@ -433,7 +438,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       intakeStateMachineArn: stateMachineArns.intake!,
       faults,
       runSchedule: async (name, scheduledTime) => {
-        const schedule = SCHEDULES.find((candidate) => candidate.name === name);
+        const schedule = schedules.find((candidate) => candidate.name === name);
         if (!schedule) throw new Error(`No schedule named ${name}`);
         return runSchedule(schedule, scheduledTime);
       },

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FUNCTION_CATALOGUE, type FunctionKey } from '#handlers/catalogue.ts';
-import { SCHEDULES } from '#workflows/schedules.ts';
+import { SCHEDULES, schedulesFor } from '#workflows/schedules.ts';
 import { statementsOfRole, synthesizeStack, TEST_SENDER, type SynthesizedStack } from './synth-stack.ts';
 
 /*
@@ -12,13 +12,23 @@ import { statementsOfRole, synthesizeStack, TEST_SENDER, type SynthesizedStack }
 
 const KEYS = Object.keys(FUNCTION_CATALOGUE) as FunctionKey[];
 /** The functions that send e-mail. */
-const EMAIL_SENDERS = ['web', 'advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper', 'executionStatusChanged', 'emailEvents'] as const satisfies FunctionKey[];
+const EMAIL_SENDERS = [
+  'web',
+  'advanceReview',
+  'requestApproval',
+  'recordOutcome',
+  'approvalSweeper',
+  'executionStatusChanged',
+  'emailEvents',
+  'sendTimesheetReminders',
+  'sendTimesheetDigest',
+] as const satisfies FunctionKey[];
 /** The functions that always know the public base URL, for links in the e-mail they send. */
-const LINKERS = ['advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper', 'executionStatusChanged'] as const satisfies FunctionKey[];
+const LINKERS = ['advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper', 'executionStatusChanged', 'sendTimesheetReminders'] as const satisfies FunctionKey[];
 /** The functions an EventBridge rule invokes. */
 const EVENT_TARGETS = ['executionStatusChanged', 'emailEvents'] as const satisfies FunctionKey[];
 /** The functions that never touch the table (Cognito's token trigger), and are not told its name. */
-const WITHOUT_TABLE = ['addTokenClaims'] as const satisfies FunctionKey[];
+const WITHOUT_TABLE = ['addTokenClaims', 'startTimesheetChase'] as const satisfies FunctionKey[];
 
 interface FunctionResource {
   Properties: {
@@ -50,6 +60,7 @@ beforeAll(() => {
     alarmEmail: 'ops@example.org',
     createSenderIdentity: 'true',
     orgTimeZone: 'America/New_York',
+    timesheetToleranceHours: '1.25',
   });
 });
 
@@ -190,6 +201,23 @@ describe('functions', () => {
 
     it('refuses a context orgTimeZone that is not a time zone, naming it', () => {
       expect(() => synthesizeStack({ orgTimeZone: 'Mars/Olympus' })).toThrow(/orgTimeZone.*Mars\/Olympus/);
+    });
+
+    it("gives findMissingTimesheets no tolerance by default: the functions' default applies", () => {
+      expect(variables(defaults, 'findMissingTimesheets')).not.toHaveProperty('TIMESHEET_TOLERANCE_HOURS');
+    });
+
+    it('gives findMissingTimesheets context timesheetToleranceHours, and no other function', () => {
+      expect(variables(operator, 'findMissingTimesheets').TIMESHEET_TOLERANCE_HOURS).toBe('1.25');
+      for (const key of KEYS.filter((other) => other !== 'findMissingTimesheets')) expect(variables(operator, key)).not.toHaveProperty('TIMESHEET_TOLERANCE_HOURS');
+    });
+
+    it.each(['-1', '41', '0.3', 'half an hour'])('refuses a context timesheetToleranceHours of %s, naming it', (value) => {
+      expect(() => synthesizeStack({ timesheetToleranceHours: value })).toThrow(/timesheetToleranceHours/);
+    });
+
+    it("gives startTimesheetChase the timesheet chase's ARN, formed from its fixed name", () => {
+      expect(JSON.stringify(variables(defaults, 'startTimesheetChase').TIMESHEET_CHASE_STATE_MACHINE_ARN)).toContain(':stateMachine:PmoPipeline-timesheetChase');
     });
 
     it('gives emailEvents no public base URL: its e-mail to the PMO has no links', () => {
@@ -408,10 +436,34 @@ describe('schedules', () => {
       });
     });
 
+    it('passes its scheduled time (not the delivery time), its name and its fixed input', () => {
+      const schedule = Object.values(defaults.template.findResources('AWS::Scheduler::Schedule', { Properties: { Name: definition.name } }))[0];
+      expect(JSON.parse(schedule?.Properties.Target.Input)).toEqual({ ...definition.input, time: '<aws.scheduler.scheduled-time>', schedule: definition.name });
+    });
+
     it('is created after its group, which it names by a literal', () => {
       const schedule = Object.values(defaults.template.findResources('AWS::Scheduler::Schedule', { Properties: { Name: definition.name } }))[0];
       expect(schedule?.DependsOn).toContain(defaults.logicalId(defaults.stack.schedules.group));
     });
+  });
+
+  it('chases timesheets on Friday at 15:00 about the current week and on Monday at 09:00 about the week just ended', () => {
+    const chases = SCHEDULES.filter((definition) => definition.target === 'startTimesheetChase');
+    expect(chases.map(({ cron, input }) => ({ cron, input }))).toEqual([
+      { cron: 'cron(0 15 ? * 6 *)', input: { week: 'current' } },
+      { cron: 'cron(0 9 ? * 2 *)', input: { week: 'last' } },
+    ]);
+  });
+
+  it("runs the timesheet chases in the organisation's zone: Europe/Berlin by default, context orgTimeZone when given", () => {
+    for (const definition of SCHEDULES.filter((candidate) => candidate.target === 'startTimesheetChase')) expect(definition.timeZone).toBe('Europe/Berlin');
+    for (const definition of schedulesFor('America/New_York').filter((candidate) => candidate.target === 'startTimesheetChase')) {
+      operator.template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: definition.name, ScheduleExpressionTimezone: 'America/New_York' });
+    }
+  });
+
+  it('keeps the approval sweep on UTC whatever the organisation’s zone', () => {
+    operator.template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'pmo-approval-sweep', ScheduleExpressionTimezone: 'UTC' });
   });
 
   it('invokes through a role only EventBridge Scheduler of this account may assume, and only for invoking the targets', () => {

@@ -63,6 +63,13 @@ const EXPECTED_TABLE_ACCESS: Readonly<Record<string, ExpectedTableAccess>> = {
   approvalSweeper: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
   executionStatusChanged: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
   emailEvents: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: false },
+  // The chase: its starter only starts an execution; finding reads by key and queries (its runs,
+  // leave, the by-week and by-name indexes) and writes its records; the senders read their batch
+  // and the person, claim "sent" markers (released when SES refuses) and store week-link keys.
+  startTimesheetChase: { table: [], queriesIndexes: false },
+  findMissingTimesheets: { table: ['GetItem', 'PutItem', 'Query'], queriesIndexes: true },
+  sendTimesheetReminders: { table: ['GetItem', 'PutItem', 'DeleteItem'], queriesIndexes: false },
+  sendTimesheetDigest: { table: ['GetItem', 'PutItem', 'DeleteItem'], queriesIndexes: false },
   // Cognito's token trigger reads its event only.
   addTokenClaims: { table: [], queriesIndexes: false },
 };
@@ -71,7 +78,17 @@ const EXPECTED_TABLE_ACCESS: Readonly<Record<string, ExpectedTableAccess>> = {
 const EVENT_TARGETS: readonly FunctionKey[] = ['executionStatusChanged', 'emailEvents'];
 
 /** The functions that send e-mail. */
-const EMAIL_SENDERS: readonly FunctionKey[] = ['web', 'advanceReview', 'requestApproval', 'recordOutcome', 'approvalSweeper', 'executionStatusChanged', 'emailEvents'];
+const EMAIL_SENDERS: readonly FunctionKey[] = [
+  'web',
+  'advanceReview',
+  'requestApproval',
+  'recordOutcome',
+  'approvalSweeper',
+  'executionStatusChanged',
+  'emailEvents',
+  'sendTimesheetReminders',
+  'sendTimesheetDigest',
+];
 
 /** A statement's resources, each as JSON, to compare with an ARN as the template spells it. */
 function resourcesOf(statement: PolicyStatement): string[] {
@@ -132,21 +149,30 @@ describe('least privilege', () => {
       expect([...new Set(all)].sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
     });
 
-    it('grants workflow control on the intake state machine only, by its formed ARN (a reference would be a cycle)', () => {
-      const stateMachineId = synthesized.logicalId(synthesized.stack.intakeWorkflow.stateMachine);
-      const controllers = new Set(WORKFLOWS.flatMap((workflow) => [...workflow.startedBy, ...workflow.respondedBy]));
-      expect(controllers.size).toBeGreaterThan(0);
-      for (const key of controllers) {
-        const statements = statementsOfRole(synthesized.template, synthesized.roleId(key)).filter((s) =>
-          actionsOf(s).some((action) => action.startsWith('states:')),
-        );
-        expect(statements.length).toBeGreaterThan(0);
-        for (const statement of statements) {
-          expect(resourcesOf(statement)).toHaveLength(1);
-          const resource = JSON.stringify(statement.Resource);
-          expect(resource).toContain(':stateMachine:PmoPipeline-intake');
-          expect(resource).not.toContain(stateMachineId);
+    it.each(WORKFLOWS.map((workflow) => [workflow.key, workflow] as const))(
+      'grants control of the %s workflow to its starters and responders on its state machine, by its formed ARN (a reference would be a cycle)',
+      (key, workflow) => {
+        const stateMachineId = synthesized.logicalId(synthesized.stack.workflows[key].stateMachine);
+        const controllers = new Set([...workflow.startedBy, ...workflow.respondedBy]);
+        expect(controllers.size).toBeGreaterThan(0);
+        for (const controller of controllers) {
+          const statements = statementsOfRole(synthesized.template, synthesized.roleId(controller)).filter((s) =>
+            actionsOf(s).some((action) => action.startsWith('states:')),
+          );
+          expect(statements.some((statement) => JSON.stringify(statement.Resource).includes(`:stateMachine:PmoPipeline-${key}"`)), controller).toBe(true);
+          for (const statement of statements) expect(JSON.stringify(statement.Resource)).not.toContain(stateMachineId);
         }
+      },
+    );
+
+    it.each(KEYS)('grants %s workflow control only on the state machines whose registry entry names it, one per statement', (key) => {
+      const controlled = WORKFLOWS.filter((workflow) => [...workflow.startedBy, ...workflow.respondedBy].includes(key)).map((workflow) => workflow.key);
+      const statements = statementsOfRole(synthesized.template, synthesized.roleId(key)).filter((s) => actionsOf(s).some((action) => action.startsWith('states:')));
+      for (const statement of statements) {
+        expect(resourcesOf(statement)).toHaveLength(1);
+        const named = WORKFLOWS.map((workflow) => workflow.key).filter((workflowKey) => JSON.stringify(statement.Resource).includes(`:stateMachine:PmoPipeline-${workflowKey}"`));
+        expect(named).toHaveLength(1);
+        expect(controlled).toContain(named[0]);
       }
     });
 
@@ -156,6 +182,17 @@ describe('least privilege', () => {
       const invoked = new Set(JSON.stringify(invoke).match(/"Fn::GetAtt":\["(\w+)","Arn"\]/g));
       expect([...invoked].sort()).toEqual(
         (['scoreProposal', 'advanceReview', 'requestApproval', 'recordOutcome'] as const)
+          .map((key) => `"Fn::GetAtt":["${synthesized.functionId(key)}","Arn"]`)
+          .sort(),
+      );
+    });
+
+    it('lets the timesheet chase invoke exactly its three functions', () => {
+      const role = synthesized.logicalId(synthesized.stack.timesheetChaseWorkflow.stateMachine.role as never);
+      const invoke = statementsOfRole(synthesized.template, role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+      const invoked = new Set(JSON.stringify(invoke).match(/"Fn::GetAtt":\["(\w+)","Arn"\]/g));
+      expect([...invoked].sort()).toEqual(
+        (['findMissingTimesheets', 'sendTimesheetReminders', 'sendTimesheetDigest'] as const)
           .map((key) => `"Fn::GetAtt":["${synthesized.functionId(key)}","Arn"]`)
           .sort(),
       );

@@ -463,3 +463,20 @@ describe('what a signed-in answer promises', () => {
     expect(second.status).toBe(201);
   });
 });
+
+describe('a deactivated person', () => {
+  it('loses their session at once, and does not get it back when reactivated', async () => {
+    const JONAS = 'jonas.weber@example.org';
+    const browser = new BrowserSession();
+    await (await browser.signIn(web, JONAS, '/proposals')).response.arrayBuffer();
+    const change = (active: boolean) =>
+      api(`/api/people/${JONAS}`, tokens[PMO_LEAD], { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ active }) });
+
+    expect((await change(false)).status).toBe(200);
+    expect((await change(true)).status).toBe(200);
+    const afterwards = await browser.request(`${web}/proposals`);
+
+    expect(afterwards.status).toBe(302);
+    expect(afterwards.headers.get('location')).toMatch(/^\/auth\/login/);
+  });
+});

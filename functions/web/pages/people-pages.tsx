@@ -1,16 +1,28 @@
 import type { Person } from '#domain/directory.ts';
 import type { PersonRef } from '#domain/person-ref.ts';
+import { WEEKDAYS, type HolidayCalendar, type Weekday } from '#domain/working-time.ts';
 import type { KnownRole } from '#services/people-service.ts';
 import { CsrfField, Layout, MessagePage } from './layout.tsx';
 
 /** The fields of the person form, as the form names them. */
-export type PersonFormField = 'email' | 'name' | 'department' | 'managerEmail' | 'roles' | 'active';
+export type PersonFormField = 'email' | 'name' | 'department' | 'managerEmail' | 'roles' | 'active' | 'workPattern' | 'timeZone' | 'holidayCalendar' | 'timesheetsRequired';
+
+/** The form's input of one weekday's hours, as the form names it: `hours-mon`. */
+export type PatternInputName = `hours-${Weekday}`;
+
+/** The input name of a weekday's hours. */
+export function patternInputName(day: Weekday): PatternInputName {
+  return `hours-${day}`;
+}
 
 /** What the form shows: the text as typed (or as stored), and a message per field that was refused. */
 export interface PersonFormState {
-  readonly values: Partial<Record<PersonFormField, string>>;
+  readonly values: Partial<Record<PersonFormField | PatternInputName, string>>;
   readonly errors: Partial<Record<PersonFormField | 'form', string>>;
 }
+
+/** A holiday calendar as the form offers it. */
+export type CalendarChoice = Pick<HolidayCalendar, 'id' | 'name'>;
 
 /** What the page after a saved form says. */
 export type PersonSavedNotice =
@@ -26,10 +38,21 @@ const LABELS: Record<PersonFormField, string> = {
   managerEmail: 'Line manager’s email',
   roles: 'Roles',
   active: 'Active',
+  workPattern: 'Hours per weekday',
+  timeZone: 'Time zone',
+  holidayCalendar: 'Holiday calendar',
+  timesheetsRequired: 'Timesheets',
 };
 
 /** The order of the form's fields, which is the order the error summary lists them in. */
-const FIELD_ORDER: readonly PersonFormField[] = ['email', 'name', 'department', 'managerEmail', 'roles', 'active'];
+const FIELD_ORDER: readonly PersonFormField[] = ['email', 'name', 'department', 'managerEmail', 'roles', 'active', 'workPattern', 'timeZone', 'holidayCalendar', 'timesheetsRequired'];
+
+const WEEKDAY_LABELS: Record<Weekday, string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' };
+
+/** The weekday's short name, as the form labels its hours (and names it in a refusal). */
+export function weekdayLabel(day: Weekday): string {
+  return WEEKDAY_LABELS[day];
+}
 
 const ACCESS_LABELS = { pmo: 'the PMO’s access: the directory and every record', finance: 'finance’s access to financial records' } as const;
 
@@ -190,8 +213,80 @@ function ErrorSummary(props: { errors: PersonFormState['errors'] }) {
   );
 }
 
+/**
+ * Their week, zone, holiday calendar and whether they are asked for timesheets: each may be left
+ * empty for the organisation's default.
+ */
+function WorkingTimeFields(props: { state: PersonFormState; calendars: readonly CalendarChoice[] }) {
+  const { state } = props;
+  const chosen = state.values.holidayCalendar ?? '';
+  // A calendar the person has that is no longer listed stays on offer, so saving does not drop it unseen.
+  const calendars = chosen !== '' && !props.calendars.some((calendar) => calendar.id === chosen) ? [...props.calendars, { id: chosen, name: chosen }] : props.calendars;
+  const required = (state.values.timesheetsRequired ?? 'yes') === 'yes';
+  return (
+    <fieldset>
+      <legend>Working time</legend>
+      <fieldset id="workPattern" class={state.errors.workPattern ? 'has-error' : undefined} aria-describedby={`workPattern-hint${state.errors.workPattern ? ' workPattern-error' : ''}`}>
+        <legend>{LABELS.workPattern}</legend>
+        <p class="hint" id="workPattern-hint">
+          Hours expected on each day, in quarter hours (7.5, 0 for a day off). Leave all seven empty for the default: 8 hours Monday to Friday.
+        </p>
+        <FieldError field="workPattern" errors={state.errors} />
+        <div class="row">
+          {WEEKDAYS.map((day) => (
+            <div class="field">
+              <label for={patternInputName(day)}>{weekdayLabel(day)}</label>
+              <input
+                id={patternInputName(day)}
+                name={patternInputName(day)}
+                type="text"
+                inputmode="decimal"
+                size={5}
+                maxlength={6}
+                value={state.values[patternInputName(day)] ?? ''}
+                aria-invalid={state.errors.workPattern ? 'true' : undefined}
+              />
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <TextField field="timeZone" state={state} optional hint="An IANA time zone, such as Europe/Berlin. Empty: the organisation’s." maxlength={64} />
+      <div class={`field${state.errors.holidayCalendar ? ' has-error' : ''}`}>
+        <label for="holidayCalendar">
+          {LABELS.holidayCalendar}
+          <span class="muted"> (optional)</span>
+        </label>
+        <p class="hint" id="holidayCalendar-hint">
+          The public holidays of their region, not expected on their timesheets. See the <a href="/holiday-calendars">holiday calendars</a>.
+        </p>
+        <FieldError field="holidayCalendar" errors={state.errors} />
+        <select id="holidayCalendar" name="holidayCalendar" aria-invalid={state.errors.holidayCalendar ? 'true' : undefined} aria-describedby={describedBy('holidayCalendar', state.errors, true)}>
+          <option value="" selected={chosen === ''}>
+            None
+          </option>
+          {calendars.map((calendar) => (
+            <option value={calendar.id} selected={chosen === calendar.id}>
+              {calendar.name} ({calendar.id})
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class={`field${state.errors.timesheetsRequired ? ' has-error' : ''}`}>
+        <FieldError field="timesheetsRequired" errors={state.errors} />
+        <input type="hidden" name="timesheetsRequired" value="no" />
+        <label class="checkbox">
+          <input id="timesheetsRequired" type="checkbox" name="timesheetsRequired" value="yes" checked={required} aria-describedby={describedBy('timesheetsRequired', state.errors, true)} /> Asked for timesheets
+        </label>
+        <p class="hint" id="timesheetsRequired-hint">
+          Untick for someone exempt, such as a contractor or an executive: they get no timesheet reminders.
+        </p>
+      </div>
+    </fieldset>
+  );
+}
+
 /** The fields of a person, for a new one (with the email) or an existing one (whose email stays). */
-function PersonForm(props: { action: string; isNew: boolean; state: PersonFormState; knownRoles: readonly KnownRole[]; submitLabel: string }) {
+function PersonForm(props: { action: string; isNew: boolean; state: PersonFormState; knownRoles: readonly KnownRole[]; calendars: readonly CalendarChoice[]; submitLabel: string }) {
   const { state } = props;
   const active = (state.values.active ?? 'yes') === 'yes';
   return (
@@ -221,6 +316,7 @@ function PersonForm(props: { action: string; isNew: boolean; state: PersonFormSt
           A deactivated person cannot sign in and is asked to decide nothing: their pending approvals go to their manager (or, without an active one, to the PMO lead).
         </p>
       </div>
+      <WorkingTimeFields state={state} calendars={props.calendars} />
       <div class="actions">
         <button type="submit">{props.submitLabel}</button>
         <a class="button secondary" href="/people">
@@ -232,13 +328,13 @@ function PersonForm(props: { action: string; isNew: boolean; state: PersonFormSt
 }
 
 /** The form for someone new. */
-export function NewPersonPage(props: { state: PersonFormState; knownRoles: readonly KnownRole[] }) {
+export function NewPersonPage(props: { state: PersonFormState; knownRoles: readonly KnownRole[]; calendars: readonly CalendarChoice[] }) {
   const hasErrors = Object.values(props.state.errors).some(Boolean);
   return (
     <Layout title={`${hasErrors ? 'Error: ' : ''}Add a person`}>
       <h1>Add a person</h1>
       <ErrorSummary errors={props.state.errors} />
-      <PersonForm action="/people" isNew state={props.state} knownRoles={props.knownRoles} submitLabel="Add person" />
+      <PersonForm action="/people" isNew state={props.state} knownRoles={props.knownRoles} calendars={props.calendars} submitLabel="Add person" />
       <p>
         <a href="/people">All people</a>
       </p>
@@ -264,7 +360,7 @@ function SavedNotice(props: { notice: PersonSavedNotice; name: string }) {
 }
 
 /** One person: the form to change them, with what was saved or what was refused. */
-export function PersonPage(props: { person: Person; state: PersonFormState; knownRoles: readonly KnownRole[]; notice?: PersonSavedNotice }) {
+export function PersonPage(props: { person: Person; state: PersonFormState; knownRoles: readonly KnownRole[]; calendars: readonly CalendarChoice[]; notice?: PersonSavedNotice }) {
   const { person } = props;
   const hasErrors = Object.values(props.state.errors).some(Boolean);
   return (
@@ -287,7 +383,7 @@ export function PersonPage(props: { person: Person; state: PersonFormState; know
       ) : null}
       <h2>Change</h2>
       <ErrorSummary errors={props.state.errors} />
-      <PersonForm action={personPath(person.email)} isNew={false} state={props.state} knownRoles={props.knownRoles} submitLabel="Save changes" />
+      <PersonForm action={personPath(person.email)} isNew={false} state={props.state} knownRoles={props.knownRoles} calendars={props.calendars} submitLabel="Save changes" />
       <p>
         <a href="/people">All people</a>
       </p>

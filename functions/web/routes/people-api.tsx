@@ -37,13 +37,16 @@ const NEW_PERSON_FIELDS = Object.keys(PersonInputSchema.shape).join(', ');
  * reported under its own name (as the other APIs refuse fields they do not take, rather than drop
  * them), and every other issue under its path.
  */
-function knownFieldsOnly<Schema extends z.ZodType>(schema: Schema, unknownField: (name: string) => string) {
+export function knownFieldsOnly<Schema extends z.ZodType>(schema: Schema, unknownField: (name: string) => string) {
   return z.unknown().transform((received, ctx): z.output<Schema> => {
     const parsed = schema.safeParse(received);
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
+      // A field unknown inside a known one (a weekday of a pattern) keeps the schema's own message.
+      if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
         for (const name of issue.keys) ctx.addIssue({ code: 'custom', path: [...issue.path, name], message: unknownField(name) });
+      } else if (issue.code === 'unrecognized_keys') {
+        for (const name of issue.keys) ctx.addIssue({ code: 'custom', path: [...issue.path, name], message: issue.message });
       } else {
         ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
       }

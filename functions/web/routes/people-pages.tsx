@@ -2,16 +2,22 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { PersonChangeSchema, PersonInputSchema, type Person } from '#domain/directory.ts';
 import type { PersonRef } from '#domain/person-ref.ts';
+import { WEEKDAYS } from '#domain/working-time.ts';
 import { createPerson, knownRoles, listPeople, readablePerson, updatePerson, type Redirection } from '#services/people-service.ts';
+import { listHolidayCalendars } from '#services/working-time-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import type { FieldIssue } from '../form-mapping.ts';
 import {
   NewPersonPage,
+  patternInputName,
   PersonNotFoundPage,
   PersonPage,
   personPath,
   PeopleListPage,
   rolesText,
+  weekdayLabel,
+  type CalendarChoice,
+  type PatternInputName,
   type PersonFormField,
   type PersonFormState,
   type PersonSavedNotice,
@@ -22,15 +28,17 @@ import { acceptsAll, checkedFields, formText, pathParam, querySchema, validated,
 
 const PAGE_SIZE = 50;
 
-const FORM_FIELDS: readonly PersonFormField[] = ['email', 'name', 'department', 'managerEmail', 'roles', 'active'];
+const FORM_FIELDS: readonly PersonFormField[] = ['email', 'name', 'department', 'managerEmail', 'roles', 'active', 'workPattern', 'timeZone', 'holidayCalendar', 'timesheetsRequired'];
+
+const PATTERN_INPUTS: readonly PatternInputName[] = WEEKDAYS.map(patternInputName);
 
 type FormValues = PersonFormState['values'];
 
-/** The person form's fields as typed, the last value of a repeated one (the active box comes after its hidden "no"). */
+/** The person form's fields as typed, the last value of a repeated one (the check boxes come after their hidden "no"). */
 function readForm(received: unknown): FormValues {
   const text = formText(received);
-  const values: Partial<Record<PersonFormField, string>> = {};
-  for (const field of FORM_FIELDS) if (text[field] !== undefined) values[field] = text[field];
+  const values: Partial<Record<PersonFormField | PatternInputName, string>> = {};
+  for (const field of [...FORM_FIELDS, ...PATTERN_INPUTS]) if (text[field] !== undefined) values[field] = text[field];
   return values;
 }
 
@@ -49,6 +57,37 @@ function activeOf(text: string | undefined): boolean | string {
   return text === 'yes' ? true : text === 'no' ? false : (text ?? '');
 }
 
+/** A box with a hidden "no" before it: true, false, or (neither) the text sent, which is refused. */
+function yesNo(text: string): boolean | string {
+  return text === 'yes' ? true : text === 'no' ? false : text;
+}
+
+/** One day's hours as typed: a number (a decimal comma taken as a point), or the text, which the schema refuses. */
+function hoursOf(text: string | undefined): number | string {
+  const trimmed = (text ?? '').trim().replace(',', '.');
+  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
+}
+
+/**
+ * The working-time fields as a change: a field the form did not send stays as it is (a form from
+ * before these fields existed changes none of them); an empty one goes back to the default.
+ */
+function workingTimeChange(values: FormValues): Record<string, unknown> {
+  const sentPattern = PATTERN_INPUTS.some((input) => values[input] !== undefined);
+  const blankPattern = PATTERN_INPUTS.every((input) => isBlank(values[input]));
+  return {
+    ...(sentPattern ? { workPattern: blankPattern ? null : Object.fromEntries(WEEKDAYS.map((day) => [day, hoursOf(values[patternInputName(day)])])) } : {}),
+    ...(values.timeZone !== undefined ? { timeZone: isBlank(values.timeZone) ? null : values.timeZone } : {}),
+    ...(values.holidayCalendar !== undefined ? { holidayCalendar: isBlank(values.holidayCalendar) ? null : values.holidayCalendar } : {}),
+    ...(values.timesheetsRequired !== undefined ? { timesheetsRequired: yesNo(values.timesheetsRequired) } : {}),
+  };
+}
+
+/** The working-time fields of someone new: an empty one is left out (the default). */
+function workingTimeInput(values: FormValues): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(workingTimeChange(values)).filter(([, value]) => value !== null));
+}
+
 /** The form for someone new, checked as the API checks a new person. */
 const NewPersonForm = checkedFields(readForm, PersonInputSchema, (values) => ({
   email: values.email ?? '',
@@ -57,6 +96,7 @@ const NewPersonForm = checkedFields(readForm, PersonInputSchema, (values) => ({
   ...(isBlank(values.managerEmail) ? {} : { managerEmail: values.managerEmail }),
   roles: rolesOf(values.roles),
   active: activeOf(values.active),
+  ...workingTimeInput(values),
 }));
 
 /**
@@ -70,6 +110,7 @@ const PersonChangeForm = checkedFields(readForm, PersonChangeSchema, (values) =>
   managerEmail: isBlank(values.managerEmail) ? null : values.managerEmail,
   roles: rolesOf(values.roles),
   active: activeOf(values.active),
+  ...workingTimeChange(values),
 }));
 
 /** Issues as the form shows them: one message per field (the first), a role named by what was typed. */
@@ -80,6 +121,11 @@ function formErrors(issues: readonly FieldIssue[], values: FormValues): PersonFo
     const field = FORM_FIELDS.find((candidate) => candidate === first) ?? 'form';
     let message = issue.message;
     if (field === 'active') message = 'Tick the box for an active person, or leave it empty';
+    if (field === 'timesheetsRequired') message = 'Tick the box for someone asked for timesheets, or leave it empty';
+    if (field === 'workPattern' && index !== undefined) {
+      const day = WEEKDAYS.find((candidate) => candidate === index);
+      message = day ? `${weekdayLabel(day)}: ${issue.message}` : 'Fill in every weekday (0 for a day off), or leave all seven empty for the default';
+    }
     if (field === 'roles' && index !== undefined) message = `“${rolesOf(values.roles)[Number(index)] ?? ''}”: ${issue.message}`;
     errors[field] ??= message;
   }
@@ -94,7 +140,16 @@ function valuesOf(person: Person): FormValues {
     managerEmail: person.managerEmail ?? '',
     roles: rolesText(person.roles),
     active: person.active ? 'yes' : 'no',
+    ...Object.fromEntries(WEEKDAYS.map((day) => [patternInputName(day), person.workPattern ? String(person.workPattern[day]) : ''])),
+    timeZone: person.timeZone ?? '',
+    holidayCalendar: person.holidayCalendar ?? '',
+    timesheetsRequired: person.timesheetsRequired === false ? 'no' : 'yes',
   };
+}
+
+/** The calendars the form offers. */
+async function calendarChoices(): Promise<CalendarChoice[]> {
+  return (await listHolidayCalendars()).map((calendar) => ({ id: calendar.id, name: calendar.name }));
 }
 
 /** The confirmation after a saved form, read back from the redirect's query (which is only ever shown to the PMO who saved it). */
@@ -127,22 +182,23 @@ export function peoplePages({ now }: RouteOptions) {
     },
   );
 
-  routes.get('/people/new', (c) => c.html(<NewPersonPage state={{ values: { active: 'yes' }, errors: {} }} knownRoles={knownRoles()} />));
+  routes.get('/people/new', async (c) => c.html(<NewPersonPage state={{ values: { active: 'yes' }, errors: {} }} knownRoles={knownRoles()} calendars={await calendarChoices()} />));
 
   routes.post(
     '/people',
-    validatedFields('form', NewPersonForm, (c, issues, values) => c.html(<NewPersonPage state={{ values, errors: formErrors(issues, values) }} knownRoles={knownRoles()} />, 400)),
+    validatedFields('form', NewPersonForm, async (c, issues, values) => c.html(<NewPersonPage state={{ values, errors: formErrors(issues, values) }} knownRoles={knownRoles()} calendars={await calendarChoices()} />, 400)),
     async (c) => {
       const { fields: values, input } = c.req.valid('form');
       const result = await createPerson(input);
       switch (result.kind) {
         case 'invalid':
-          return c.html(<NewPersonPage state={{ values, errors: formErrors([result.problem], values) }} knownRoles={knownRoles()} />, 400);
+          return c.html(<NewPersonPage state={{ values, errors: formErrors([result.problem], values) }} knownRoles={knownRoles()} calendars={await calendarChoices()} />, 400);
         case 'exists':
           return c.html(
             <NewPersonPage
               state={{ values, errors: { email: 'Someone with this email address is in the directory already: find them in the list of people to change them' } }}
               knownRoles={knownRoles()}
+              calendars={await calendarChoices()}
             />,
             409,
           );
@@ -172,14 +228,14 @@ export function peoplePages({ now }: RouteOptions) {
     } else if (query.saved) {
       notice = { kind: query.saved };
     }
-    return c.html(<PersonPage person={person} state={{ values: valuesOf(person), errors: {} }} knownRoles={knownRoles()} {...(notice ? { notice } : {})} />);
+    return c.html(<PersonPage person={person} state={{ values: valuesOf(person), errors: {} }} knownRoles={knownRoles()} calendars={await calendarChoices()} {...(notice ? { notice } : {})} />);
   });
 
   /** The person's page again, with what was sent and why it was refused. */
   const refused = async (c: Context, email: string, values: FormValues, errors: PersonFormState['errors'], status: 400 | 409) => {
     const person = await readablePerson(viewerOf(c), email);
     if (!person) return c.html(<PersonNotFoundPage />, 404);
-    return c.html(<PersonPage person={person} state={{ values, errors }} knownRoles={knownRoles()} />, status);
+    return c.html(<PersonPage person={person} state={{ values, errors }} knownRoles={knownRoles()} calendars={await calendarChoices()} />, status);
   };
 
   routes.post(

@@ -3,7 +3,7 @@ import { zValidator } from '@hono/zod-validator';
 import * as z from 'zod';
 import { holdsAny, viewerEmail, type Viewer } from '#domain/access.ts';
 import { type Project, ProjectStatusSchema, ProjectUpdateSchema } from '#domain/project.ts';
-import { getProject, projectHistory, listProjects, UNAUTHENTICATED_ACTOR, updateProject } from '#services/project-service.ts';
+import { getProject, projectHistory, projectHours, listProjects, UNAUTHENTICATED_ACTOR, updateProject } from '#services/project-service.ts';
 import { mayReadProject, projectChangeRefusal } from '#services/record-access.ts';
 import { MessagePage } from '../pages/layout.tsx';
 import { ProjectListPage, ProjectNotFoundPage, ProjectPage, type ProjectFormField } from '../pages/project-pages.tsx';
@@ -140,7 +140,8 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
 
   routes.get('/api/projects/:id', apiProjectId, async (c) => {
     const project = await readableProject(c, c.req.valid('param').id);
-    return project ? c.json(project) : c.json(NOT_FOUND, 404);
+    // Hours booked to it in submitted timesheets: this week (the organisation's) and to date.
+    return project ? c.json({ ...project, hours: await projectHours(project.id, now()) }) : c.json(NOT_FOUND, 404);
   });
 
   routes.patch(

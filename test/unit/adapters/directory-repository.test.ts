@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   DeleteCommand,
@@ -210,7 +209,7 @@ describe('directoryRepository', () => {
   describe('peopleInRole', () => {
     it('finds the role’s members through its membership items, as their own items have them', async () => {
       dynamo.on(QueryCommand).resolves({ Items: [memberItemOf('executive', priya)] });
-      dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE_NAME]: [personItemOf(priya, { version: 3 })] } });
+      dynamo.on(GetCommand, { Key: keys.person('priya@example.org') }).resolves({ Item: personItemOf(priya, { version: 3 }) });
 
       const people = await directoryRepository.peopleInRole('executive');
 
@@ -220,13 +219,13 @@ describe('directoryRepository', () => {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.rolePartition('executive') },
       });
-      expect(dynamo.commandCalls(BatchGetCommand)[0]?.args[0].input).toEqual({ RequestItems: { [TABLE_NAME]: { Keys: [keys.person('priya@example.org')] } } });
+      expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: TABLE_NAME, Key: keys.person('priya@example.org') });
     });
 
     it('leaves out a member who is deactivated', async () => {
       const gone = { ...femi, active: false };
       dynamo.on(QueryCommand).resolves({ Items: [memberItemOf('finance', gone)] });
-      dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE_NAME]: [personItemOf(gone)] } });
+      dynamo.on(GetCommand).resolves({ Item: personItemOf(gone) });
 
       expect(await directoryRepository.peopleInRole('finance')).toEqual([]);
     });
@@ -234,43 +233,33 @@ describe('directoryRepository', () => {
     it('believes the person’s own item over a membership copy that a change left behind', async () => {
       // The copy says active finance; the person was deactivated and lost the role since.
       dynamo.on(QueryCommand).resolves({ Items: [memberItemOf('finance', femi)] });
-      dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE_NAME]: [personItemOf({ ...femi, roles: [] })] } });
+      dynamo.on(GetCommand).resolves({ Item: personItemOf({ ...femi, roles: [] }) });
 
       expect(await directoryRepository.peopleInRole('finance')).toEqual([]);
     });
 
     it('leaves out a membership whose person is no longer in the directory', async () => {
       dynamo.on(QueryCommand).resolves({ Items: [memberItemOf('finance', femi)] });
-      dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE_NAME]: [] } });
+      dynamo.on(GetCommand).resolves({});
 
       expect(await directoryRepository.peopleInRole('finance')).toEqual([]);
     });
 
-    it('reads again the people a batch read left unprocessed', async () => {
-      vi.useFakeTimers();
-      try {
-        const sam2 = { ...sam, email: 'sam2@example.org', roles: ['finance'] };
-        dynamo.on(QueryCommand).resolves({ Items: [memberItemOf('finance', femi), memberItemOf('finance', sam2)] });
-        dynamo
-          .on(BatchGetCommand)
-          .resolvesOnce({ Responses: { [TABLE_NAME]: [personItemOf(femi)] }, UnprocessedKeys: { [TABLE_NAME]: { Keys: [keys.person(sam2.email)] } } })
-          .resolves({ Responses: { [TABLE_NAME]: [personItemOf(sam2)] } });
+    it('reads every member’s own item', async () => {
+      const sam2 = { ...sam, email: 'sam2@example.org', roles: ['finance'] };
+      dynamo.on(QueryCommand).resolves({ Items: [memberItemOf('finance', femi), memberItemOf('finance', sam2)] });
+      dynamo.on(GetCommand, { Key: keys.person(femi.email) }).resolves({ Item: personItemOf(femi) });
+      dynamo.on(GetCommand, { Key: keys.person(sam2.email) }).resolves({ Item: personItemOf(sam2) });
 
-        const reading = directoryRepository.peopleInRole('finance');
-        await vi.runAllTimersAsync();
-
-        expect(await reading).toEqual([femi, sam2]);
-        expect(dynamo.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems?.[TABLE_NAME]?.Keys).toEqual([keys.person(sam2.email)]);
-      } finally {
-        vi.useRealTimers();
-      }
+      expect(await directoryRepository.peopleInRole('finance')).toEqual([femi, sam2]);
+      expect(dynamo.commandCalls(GetCommand)).toHaveLength(2);
     });
 
     it('answers no one for a role nobody holds, without reading any person', async () => {
       dynamo.on(QueryCommand).resolves({});
 
       expect(await directoryRepository.peopleInRole('executive')).toEqual([]);
-      expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(0);
+      expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
     });
   });
 
@@ -444,7 +433,7 @@ describe('directoryRepository', () => {
 
     it('is not empty when the only pmo-lead was deactivated (the demo is not seeded over a directory in use)', async () => {
       dynamo.on(QueryCommand).resolves({ Items: [memberItemOf('pmo-lead', { ...priya, active: false })] });
-      dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE_NAME]: [personItemOf({ ...priya, active: false })] } });
+      dynamo.on(GetCommand).resolves({ Item: personItemOf({ ...priya, active: false }) });
 
       expect(await directoryRepository.isEmpty()).toBe(false);
     });

@@ -115,6 +115,14 @@ describe('sendEmailOnce', () => {
       });
     });
 
+    it('copies the given recipients (Cc), each as a quoted mailbox', async () => {
+      recordCalls();
+
+      await sendEmailOnce('timesheet-reminder#a-1', priya, message, now, { cc: [{ name: 'Elena Rossi', email: 'elena@example.org' }] });
+
+      expect(sentEmail().Destination).toEqual({ ToAddresses: ['"Priya Shah" <priya@example.org>'], CcAddresses: ['"Elena Rossi" <elena@example.org>'] });
+    });
+
     it('names the SES configuration set when one is configured', async () => {
       vi.stubEnv('EMAIL_CONFIGURATION_SET', 'pmo-delivery-events');
       recordCalls();
