@@ -143,6 +143,19 @@ export type TimesheetWrite =
   | { readonly kind: 'stale'; readonly view: TimesheetView }
   | { readonly kind: 'saved'; readonly view: TimesheetView };
 
+/**
+ * Why a week can no longer be changed by its person: it locked (3 working days after it ended, in
+ * their time zone). The PMO still can, and reopens; a late edit by the person comes as a request
+ * to their manager (next: through the review engine).
+ */
+function lockProblem(viewer: Viewer, person: Person, weekStart: string, now: Date): { path: string; message: string } | undefined {
+  if (isPmo(viewer)) return undefined;
+  const locksAt = weekLockInstant(weekStart, zoneOf(person));
+  return now.getTime() >= locksAt.getTime()
+    ? { path: 'weekStart', message: `This week locked on ${weekLockDate(weekStart)}: ask the PMO to reopen it for a late change` }
+    : undefined;
+}
+
 /** The person, if the viewer may write their weeks; otherwise how to refuse. */
 async function writablePerson(viewer: Viewer, email: string): Promise<Person | { kind: 'not-found' } | { kind: 'forbidden' }> {
   const person = await readablePerson(viewer, email);
@@ -162,6 +175,8 @@ function isPerson(value: Person | { kind: string }): value is Person {
 export async function saveTimesheetDraft(viewer: Viewer, email: string, weekStart: string, input: TimesheetDraftInput, now: Date): Promise<TimesheetWrite> {
   const person = await writablePerson(viewer, email);
   if (!isPerson(person)) return person;
+  const locked = lockProblem(viewer, person, weekStart, now);
+  if (locked) return { kind: 'invalid', issues: [locked] };
   const issues = await projectProblems(input.entries);
   if (issues.length > 0) return { kind: 'invalid', issues };
   const expected = await expectedOf(person.email, weekStart);
@@ -210,6 +225,8 @@ export type TimesheetSubmission =
 export async function submitTimesheet(viewer: Viewer, email: string, weekStart: string, now: Date, expectedVersion?: number): Promise<TimesheetSubmission> {
   const person = await writablePerson(viewer, email);
   if (!isPerson(person)) return person;
+  const locked = lockProblem(viewer, person, weekStart, now);
+  if (locked) return { kind: 'invalid', issues: [locked] };
   const expected = await expectedOf(person.email, weekStart);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const current = await timesheetRepository.get(person.email, weekStart);

@@ -474,3 +474,22 @@ describe('the personal week link', () => {
     expect(response.status).toBe(410);
   });
 });
+
+describe('a week that has locked', () => {
+  // Locked: 3 working days after the week ended, long before the tests run.
+  const LOCKED_WEEK = '2026-01-05';
+
+  it('refuses its person a change, naming the week, and says whom to ask', async () => {
+    const response = await put(ALEX, LOCKED_WEEK, ALEX, { entries: [entry(projects.portal, '2026-01-05', 8)] });
+
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { issues: { path: string; message: string }[] };
+    expect(body.issues[0]).toMatchObject({ path: 'weekStart', message: expect.stringContaining('locked') });
+  });
+
+  it('still lets the PMO change it', async () => {
+    const response = await put(ALEX, LOCKED_WEEK, PMO_LEAD, { entries: [entry(projects.portal, '2026-01-05', 8)] });
+
+    expect(response.status).toBe(200);
+  });
+});
