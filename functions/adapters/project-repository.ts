@@ -142,6 +142,20 @@ export const projectRepository = {
    * of the sort key; without one, the index of all projects. Throws `InvalidCursorError` for a
    * cursor it did not issue.
    */
+  /**
+   * Every project of one status, through the status index (its partition holds exactly those):
+   * what a timesheet may book to reads only the active projects, never the whole portfolio.
+   */
+  async listAllOfStatus(status: ProjectStatus): Promise<Project[]> {
+    const items = await queryAll({
+      TableName: environment.tableName,
+      IndexName: INDEX.gsi1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.projectsByStatus(status) },
+    });
+    return items.map((item) => toProject(item));
+  },
+
   async list(query: ProjectQuery): Promise<ProjectPage> {
     const startKey = cursor.decode(query.cursor);
     const names: Record<string, string> = {};

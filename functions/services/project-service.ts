@@ -156,13 +156,7 @@ export async function projectHistory(id: string): Promise<AuditEvent[] | undefin
 
 /** Every ACTIVE project, by title: what people book hours to. */
 export async function listActiveProjects(): Promise<Project[]> {
-  const projects: Project[] = [];
-  let next: string | undefined;
-  do {
-    const page = await projectRepository.list({ status: 'ACTIVE', limit: 100, ...(next ? { cursor: next } : {}) });
-    projects.push(...page.items);
-    next = page.nextCursor;
-  } while (next);
+  const projects = await projectRepository.listAllOfStatus('ACTIVE');
   return projects.sort((a, b) => a.title.localeCompare(b.title, 'en') || a.id.localeCompare(b.id));
 }
 
