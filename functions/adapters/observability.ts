@@ -1,5 +1,7 @@
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { PermanentError } from '#domain/errors.ts';
 import { SubjectRefSchema, subjectLabel } from '#domain/subject.ts';
 import { logger, serviceName } from './logger.ts';
 
@@ -53,7 +55,11 @@ export function lambdaHandler<E, R>(
     logger.appendKeys(keys);
     try {
       return await traced(keys, () => fn(event, context));
-    } catch (error) {
+    } catch (caught) {
+      // Input that does not fit its schema fails the same way every time: a PermanentError, so a
+      // state machine goes to its Catch at once instead of retrying (an operator's
+      // `{"weekStart": "2026-11-17"}` is told what is wrong in the execution's cause).
+      const error = caught instanceof z.ZodError ? new PermanentError(`Invalid input: ${z.prettifyError(caught)}`, { cause: caught }) : caught;
       // The keys again, explicitly: where invocations share a logger concurrently (the local stack
       // runs handlers in-process), the appended ones may by now be another invocation's.
       logger.error('Invocation failed', { ...keys, error });

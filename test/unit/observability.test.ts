@@ -111,6 +111,15 @@ describe('lambdaHandler', () => {
     expect(after).not.toHaveProperty('subject');
   });
 
+  it('fails an event that does not fit its schema as a PermanentError, which a state machine does not retry', async () => {
+    vi.spyOn(logging.logger, 'error').mockImplementation(() => {});
+    const handler = observability.lambdaHandler({}, async (event: unknown) => (await import('zod')).object({ weekStart: (await import('zod')).iso.date() }).parse(event));
+
+    const failure = handler({ weekStart: 'Monday' });
+
+    await expect(failure).rejects.toMatchObject({ name: 'PermanentError', message: expect.stringContaining('weekStart') });
+  });
+
   it('passes the event and context through and returns the handler’s result', async () => {
     const context = lambdaContext('request-1');
     const fn = vi.fn(async (event: { proposalId: string }) => ({ scored: event.proposalId }));
