@@ -220,6 +220,12 @@ export function TimesheetWeekPage(props: {
       <p class="hint scroll-hint">The grid scrolls sideways for the rest of the week; the project column stays in view.</p>
       <form method="post" action={action} novalidate id="week-grid">
         <FormIdentity target={target} version={view.version} />
+        {props.options.length === 0 ? (
+          // Above the grid, not inside its scrolling row, where a phone would cut it off.
+          <p class="notice info" role="status">
+            There is no active project to book hours to yet: the PMO's approved proposals become projects. You can still say you did not work this week.
+          </p>
+        ) : null}
         <section class="table-scroll timesheet-scroll" aria-labelledby="week-caption" tabindex={0}>
           <table class="timesheet">
             <caption id="week-caption" class="visually-hidden">
@@ -242,7 +248,7 @@ export function TimesheetWeekPage(props: {
               {rows.length === 0 ? (
                 <tr>
                   <td colspan={9} class="muted">
-                    {props.options.length === 0 ? 'There is no active project to book hours to yet.' : 'Nothing booked.'}
+                    {props.options.length === 0 ? 'No projects yet.' : 'Nothing booked.'}
                   </td>
                 </tr>
               ) : null}
