@@ -2,10 +2,17 @@ import * as z from 'zod';
 import { PermanentError } from './errors.ts';
 import type { Money } from './money.ts';
 
-/** A role of the directory, or one named person. */
+const WORDS_PATTERN = /^[a-z][a-z0-9-]{1,40}$/;
+
+/**
+ * Who approves: every holder of a role of the directory, one named person, or the people the
+ * subject itself names by a relation its process resolves (`line-manager` of a timesheet's person,
+ * `project-manager` of an invoice's projects).
+ */
 export const ApproverSpecSchema = z.union([
-  z.object({ role: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'A role is lower-case words joined by dashes') }).strict(),
+  z.object({ role: z.string().regex(WORDS_PATTERN, 'A role is lower-case words joined by dashes') }).strict(),
   z.object({ person: z.email().transform((email) => email.toLowerCase()) }).strict(),
+  z.object({ relation: z.string().regex(WORDS_PATTERN, 'A relation is lower-case words joined by dashes') }).strict(),
 ]);
 export type ApproverSpec = z.infer<typeof ApproverSpecSchema>;
 
@@ -22,6 +29,11 @@ export const PolicyLevelSchema = z
     timeoutHours: z.number().positive().max(24 * 30),
     /** Who takes over an approval nobody answered by `escalateAfterHours`. */
     escalateTo: ApproverSpecSchema.optional(),
+    /**
+     * The level applies only to a subject that carries this condition (an invoice flagged as a
+     * suspected duplicate, or over a budget that stops it), on top of `minAmount`.
+     */
+    when: z.string().regex(WORDS_PATTERN, 'A condition is lower-case words joined by dashes').optional(),
   })
   .strict();
 export type PolicyLevel = z.infer<typeof PolicyLevelSchema>;
@@ -104,10 +116,14 @@ export function inBaseCurrency(money: Money, policy: ApprovalPolicy): number {
   return Math.round(money.amount * rate * 100) / 100;
 }
 
-/** The levels a subject of this amount must pass, in order (no amount: the first level only). */
-export function levelsFor(cost: Money | undefined, policy: ApprovalPolicy): PolicyLevel[] {
+/**
+ * The levels a subject of this amount and these conditions must pass, in order (no amount: those
+ * from 0). May be none when every level is conditional or starts above the amount: the process then
+ * decides without a review (an invoice under its policy's threshold).
+ */
+export function levelsFor(cost: Money | undefined, policy: ApprovalPolicy, conditions: readonly string[] = []): PolicyLevel[] {
   const amount = cost ? inBaseCurrency(cost, policy) : 0;
-  return policy.levels.filter((level) => amount >= level.minAmount);
+  return policy.levels.filter((level) => amount >= level.minAmount && (level.when === undefined || conditions.includes(level.when)));
 }
 
 /** The longest any approval can wait before its deadline: the backstop of the workflow's callback tasks. */

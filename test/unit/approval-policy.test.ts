@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inBaseCurrency, levelsFor, longestApprovalHours, parseApprovalPolicy, UnsupportedCurrencyError } from '#domain/approval-policy.ts';
+import { ApprovalPolicySchema, inBaseCurrency, levelsFor, longestApprovalHours, parseApprovalPolicy, UnsupportedCurrencyError } from '#domain/approval-policy.ts';
 import bundled from '../../functions/config/approval-policies/proposal.json' with { type: 'json' };
 
 const policy = parseApprovalPolicy(bundled);
@@ -48,5 +48,40 @@ describe('parseApprovalPolicy', () => {
     const decreasing = { ...bundled, levels: [bundled.levels[0], { ...bundled.levels[2], level: 2 }, { ...bundled.levels[1], level: 3 }] };
 
     expect(() => parseApprovalPolicy(decreasing)).toThrow(/levels\.2\.minAmount/);
+  });
+});
+
+describe('conditional levels and related approvers', () => {
+  const conditional = parseApprovalPolicy(
+    {
+      ...bundled,
+      levels: [
+        { level: 1, name: 'Duplicate check', minAmount: 0, when: 'suspected-duplicate', approvers: [{ role: 'pmo' }], quorum: 'any', timeoutHours: 72 },
+        { level: 2, name: 'Project manager', minAmount: 5000, approvers: [{ relation: 'project-manager' }], quorum: 'all', timeoutHours: 72 },
+      ],
+    },
+    ApprovalPolicySchema,
+  );
+
+  it('leaves out a level whose condition the subject does not carry', () => {
+    expect(levelsFor({ amount: 6000, currency: 'EUR' }, conditional).map((level) => level.name)).toEqual(['Project manager']);
+  });
+
+  it('includes a level whose condition the subject carries', () => {
+    expect(levelsFor({ amount: 6000, currency: 'EUR' }, conditional, ['suspected-duplicate']).map((level) => level.level)).toEqual([1, 2]);
+  });
+
+  it('may leave no level at all, for the process to decide without a review', () => {
+    expect(levelsFor({ amount: 100, currency: 'EUR' }, conditional)).toEqual([]);
+  });
+
+  it('accepts a relation as an approver', () => {
+    expect(conditional.levels[1]!.approvers).toEqual([{ relation: 'project-manager' }]);
+  });
+
+  it('refuses a relation that is not lower-case words', () => {
+    const broken = { ...bundled, levels: [{ ...bundled.levels[0], approvers: [{ relation: 'Line Manager' }] }] };
+
+    expect(() => parseApprovalPolicy(broken, ApprovalPolicySchema)).toThrow(/relation is lower-case words/);
   });
 });

@@ -20,7 +20,7 @@ async function levelRequest(subject: ReviewSubject, plan: ReviewPlan, policyLeve
   // Nobody approves their own request: the submitter is left out, and a level that only they could
   // approve goes to the level's escalation target instead.
   const eligible = async (specs: PolicyLevel['approvers']) => {
-    const people = (await Promise.all(specs.map(peopleFor))).flat().filter((person) => person.email !== submitter.email);
+    const people = (await Promise.all(specs.map((spec) => peopleFor(spec, subject.view.subject)))).flat().filter((person) => person.email !== submitter.email);
     return [...new Map(people.map((person) => [person.email, person])).values()];
   };
   let unique = await eligible(policyLevel.approvers);
@@ -69,7 +69,10 @@ function policyLevelOf(policy: ApprovalPolicy, level: number): PolicyLevel {
  */
 async function startReview(ref: SubjectRef, registration: SubjectRegistration, subject: ReviewSubject, executionName: string, now: Date): Promise<ReviewProgress> {
   const policy = registration.policy;
-  const levels = levelsFor(subject.amount, policy);
+  const levels = levelsFor(subject.amount, policy, subject.conditions);
+  // A process decides on its own what no level applies to (an auto-approved invoice) and never
+  // starts a review for it; one that does has a bug a retry cannot fix.
+  if (levels.length === 0) throw new PermanentError(`No level of the ${ref.type} policy ${policy.version} applies to ${ref.type} ${ref.id}`);
   const attention = subject.attention;
   const { plan } = await reviewRepository.createOnce({
     subject: ref,

@@ -53,8 +53,8 @@ export async function redirectPendingApprovals(person: PersonRef, delegate: Pers
 }
 
 /** Who takes over an unanswered approval: the first of `spec` who is neither its approver nor the submitter. */
-export async function escalationTarget(spec: ApproverSpec, current: PersonRef, submitter: PersonRef, now: Date): Promise<Assignee | undefined> {
-  const candidates = (await peopleFor(spec)).filter((person) => person.email !== current.email && person.email !== submitter.email);
+export async function escalationTarget(spec: ApproverSpec, subject: SubjectRef, current: PersonRef, submitter: PersonRef, now: Date): Promise<Assignee | undefined> {
+  const candidates = (await peopleFor(spec, subject)).filter((person) => person.email !== current.email && person.email !== submitter.email);
   return candidates[0] ? assigneeFor(candidates[0], now, submitter) : undefined;
 }
 

@@ -2,6 +2,7 @@ import type { Viewer } from '#domain/access.ts';
 import type { ApprovalPolicy } from '#domain/approval-policy.ts';
 import { PermanentError } from '#domain/errors.ts';
 import type { Money } from '#domain/money.ts';
+import type { PersonRef } from '#domain/person-ref.ts';
 import type { ReviewOutcome, ReviewPlan, SubjectRef, SubjectState, SubjectView } from '#domain/subject.ts';
 
 /** A subject as the review engine sees it at one moment: what to show, who submitted it, where it stands. */
@@ -12,6 +13,8 @@ export interface ReviewSubject {
   readonly state: SubjectState;
   /** A warning every approver of its review sees (e.g. a score under the policy's floor). */
   readonly attention?: string;
+  /** The conditions its policy's conditional levels (`when`) look for, e.g. `suspected-duplicate`. */
+  readonly conditions?: readonly string[];
   /**
    * The workflow execution that reviews the subject now. Only that execution may act on it: a
    * second execution started by hand, or an old one, is refused.
@@ -38,6 +41,11 @@ export interface SubjectRegistration {
   readonly policy: ApprovalPolicy;
   /** The subject, or undefined when there is none with this id. */
   load(id: string): Promise<ReviewSubject | undefined>;
+  /**
+   * The people a policy's `{ relation }` approver names for one subject (its person's line manager,
+   * its projects' managers). Required when the policy uses relations; an unknown relation throws.
+   */
+  relatedPeople?(id: string, relation: string): Promise<PersonRef[]>;
   /**
    * Whether a reader may read the subject and its audit trail. Without it, only the PMO may:
    * a process says who its readers are, or its records stay the PMO's.

@@ -97,7 +97,7 @@ async function expire(approval: StoredApproval, now: Date): Promise<boolean> {
 
 async function escalate(approval: StoredApproval, now: Date): Promise<boolean> {
   const subject = await registrationOf(approval.subject.type).load(approval.subject.id);
-  const target = subject ? await escalationTarget(approval.escalateTo!, approval.approver, subject.view.submitter, now) : undefined;
+  const target = subject ? await escalationTarget(approval.escalateTo!, approval.subject, approval.approver, subject.view.submitter, now) : undefined;
   if (!target) {
     // Nobody to escalate to: stop planning an escalation, keep the deadline.
     await approvalRepository.update(approval.id, (current) => {
