@@ -16,6 +16,40 @@ import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
 import { cursor, INDEX, type IndexName, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 
+/** A decided proposal as the intake funnel reads it. */
+export const ProposalDecisionSchema = z.object({
+  proposalId: z.string(),
+  revision: z.number(),
+  status: z.string(),
+  department: z.string(),
+  submittedAt: z.string(),
+  decidedAt: z.string(),
+});
+export type ProposalDecision = z.infer<typeof ProposalDecisionSchema>;
+
+async function fileDecision(proposal: Proposal, decidedAt: string): Promise<void> {
+  const decision: ProposalDecision = {
+    proposalId: proposal.id,
+    revision: proposal.revision,
+    status: proposal.status,
+    department: proposal.department,
+    submittedAt: proposal.submittedAt,
+    decidedAt,
+  };
+  await documentClient.send(new PutCommand({ TableName: environment.tableName, Item: { ...keys.proposalDecision(decidedAt, proposal.id, proposal.revision), ...decision } }));
+}
+
+/** The `YYYY-MM` months that [from, until) touches, in UTC. */
+function monthsBetween(from: Date, until: Date): string[] {
+  const months: string[] = [];
+  const cursorDate = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
+  while (cursorDate < until) {
+    months.push(cursorDate.toISOString().slice(0, 7));
+    cursorDate.setUTCMonth(cursorDate.getUTCMonth() + 1);
+  }
+  return months;
+}
+
 /** One page of a listing and the cursor of the next, if any. */
 export interface Page<T> {
   readonly items: T[];
@@ -234,10 +268,29 @@ export const proposalRepository = {
   async recordOutcome(proposal: Proposal, status: ProposalStatus, outcome: ProposalOutcome, now: Date): Promise<Proposal> {
     if (!FINAL_STATUSES.includes(status)) throw new Error(`${status} is not a final status`);
     const changed = await transition(proposal, status, { outcome }, now);
-    if (changed) return { ...proposal, status, outcome, updatedAt: now.toISOString() };
-    const current = await proposalRepository.get(proposal.id);
-    if (!current) throw new Error(`Proposal ${proposal.id} disappeared`);
-    return current;
+    const stored = changed ? { ...proposal, status, outcome, updatedAt: now.toISOString() } : await proposalRepository.get(proposal.id);
+    if (!stored) throw new Error(`Proposal ${proposal.id} disappeared`);
+    // Filed after the outcome and again on a replay (same key): a step that stopped in between
+    // leaves no decision out of the funnel.
+    if (stored.outcome && FINAL_STATUSES.includes(stored.status)) await fileDecision(stored, stored.outcome.decidedAt);
+    return stored;
+  },
+
+  /** The proposals decided in [from, until), oldest first: one query per month of the period. */
+  async listDecisions(from: Date, until: Date): Promise<ProposalDecision[]> {
+    const decisions: ProposalDecision[] = [];
+    for (const month of monthsBetween(from, until)) {
+      const items = await queryAll({
+        TableName: environment.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :until',
+        ExpressionAttributeValues: { ':pk': keys.proposalDecisionMonth(month), ':from': from.toISOString(), ':until': `${until.toISOString()}` },
+      });
+      for (const item of items) {
+        const decision = ProposalDecisionSchema.parse(withoutKeys(item));
+        if (decision.decidedAt < until.toISOString()) decisions.push(decision);
+      }
+    }
+    return decisions;
   },
 };
 

@@ -6,6 +6,7 @@
  * | entity | base table (pk / sk) | gsi1 | gsi2 | gsi3 |
  * | --- | --- | --- | --- | --- |
  * | proposal | PROPOSAL#id / PROPOSAL | by status: PROPOSALS#status / submittedAt#id | by submitter: SUBMITTER#email / submittedAt#id | all: PROPOSALS / submittedAt#id |
+ * | proposal decision (for the intake funnel) | PROPOSAL-DECISIONS#yyyy-mm / decidedAt#id#revision | | | |
  * | review (one per execution) | TYPE#subjectId / REVIEW#execution | | | |
  * | audit event | TYPE#subjectId / AUDIT#eventId (a subject's trail, sorted by time on read) | | | |
  * | approval | APPROVAL#id / APPROVAL (link lookup) | sparse, open ones by next action: APPROVALS#OPEN / at#id | approver's queue: APPROVER#email / requestedAt#id | of a subject: TYPE#subjectId / APPROVAL#level#execution#slot |
@@ -61,6 +62,13 @@ function subjectPartition(subject: SubjectKey): string {
 
 export const keys = {
   proposal: (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'PROPOSAL' }),
+  /**
+   * A decided proposal, filed by the month of its decision (UTC) so a report's intake funnel reads
+   * the decisions of its period only: `PROPOSAL-DECISIONS#2026-11 / <decidedAt>#<id>#<revision>`.
+   */
+  proposalDecision: (decidedAt: string, id: string, revision: number) => ({ pk: `PROPOSAL-DECISIONS#${decidedAt.slice(0, 7)}`, sk: `${decidedAt}#${id}#${revision}` }),
+  /** The partition of one month's proposal decisions (`YYYY-MM`). */
+  proposalDecisionMonth: (month: string) => `PROPOSAL-DECISIONS#${month}`,
   /** gsi1: proposals by status, newest first. */
   proposalsByStatus: (status: string) => `PROPOSALS#${status}`,
   /** gsi2: proposals by submitter. */
