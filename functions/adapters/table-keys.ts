@@ -28,14 +28,15 @@
  * | timesheet chase run (TTL; a week's runs give the rounds) | CHASE#weekStart / RUN#runId | | | |
  * | timesheet chase findings of a run (TTL) | CHASE#weekStart / FINDINGS#runId | | | |
  * | timesheet chase reminder batch of a run (TTL) | CHASE#weekStart / BATCH#runId#index | | | |
+ * | report definition | REPORT#id / REPORT | sparse, enabled ones by when due: REPORTS-DUE / nextRunAt#id | | all: REPORTS / lower-cased name#id |
+ * | report run (runId = execution name, which sorts by scheduled minute) | REPORT#id / RUN#runId | | | |
+ * | report copy of one recipient | REPORT#id / DELIVERY#runId#email | | | |
  *
  * Planned for the next processes, on the same indexes (builders are added with them):
  * - invoice: INVOICE#id / INVOICE; uniqueness of (vendor, normalised number): INVOICE-NUMBER#vendor#number
  *   / UNIQUE (conditional put); gsi1 by status: INVOICES#status / receivedAt#id; by project: link items
  *   PROJECT#id / INVOICE#invoiceId in the project's collection; gsi3 by vendor: VENDOR#id / issueDate#id;
  *   posted actuals as counters on the project item (ADD with NOT contains(postedInvoiceIds)).
- * - report definition: REPORT#id / REPORT; gsi3 all: REPORTS / name; report run (delivery log):
- *   REPORT#id / RUN#startedAt#runId, newest first by querying the collection backwards.
  */
 
 /** The generic secondary indexes: the CDK table, the local table and the repositories all read this list. */
@@ -151,6 +152,18 @@ export const keys = {
   chaseFindings: (weekStart: string, runId: string) => ({ pk: `CHASE#${weekStart}`, sk: `FINDINGS#${runId}` }),
   /** One reminder batch of a run (one Map iteration's people). */
   chaseBatch: (weekStart: string, runId: string, index: number) => ({ pk: `CHASE#${weekStart}`, sk: `BATCH#${runId}#${String(index).padStart(4, '0')}` }),
+
+  // Reports (issue 12).
+  /** A report definition. */
+  reportDefinition: (id: string) => ({ pk: `REPORT#${id}`, sk: 'REPORT' }),
+  /** gsi3: every report definition, by name. */
+  allReportDefinitions: 'REPORTS',
+  /** gsi1 (sparse: enabled definitions only): definitions by the instant they are next due. */
+  dueReportDefinitions: 'REPORTS-DUE',
+  /** One run of a definition; run ids carry the scheduled minute, so the collection sorts by time. */
+  reportRun: (id: string, runId: string) => ({ pk: `REPORT#${id}`, sk: `RUN#${runId}` }),
+  /** One recipient's copy of a run. */
+  reportDelivery: (id: string, runId: string, email: string) => ({ pk: `REPORT#${id}`, sk: `DELIVERY#${runId}#${email}` }),
 
   /** Requests counted in one fixed window of one rate-limit bucket (TTL). */
   rateWindow: (bucket: string, windowStart: number) => ({ pk: `RATE#${bucket}#${windowStart}`, sk: 'RATE' }),

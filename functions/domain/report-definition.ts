@@ -55,7 +55,8 @@ const TimeZoneSchema = z.string().refine((zone) => isTimeZone(zone), { message: 
 export const ReportDefinitionInputSchema = z
   .object({
     name: z.string().trim().min(1, 'Enter a name').max(100, 'Use at most 100 characters'),
-    kind: z.enum(REPORT_KINDS, { error: 'Choose a kind: portfolio-status or financial' }),
+    /** What it shows (named `template`: the table's items keep `kind` for their own bookkeeping). */
+    template: z.enum(REPORT_KINDS, { error: 'Choose a template: portfolio-status or financial' }),
     scope: ReportScopeSchema,
     recipients: z.array(ReportRecipientSchema).min(1, 'Name at least one recipient').max(MAX_RECIPIENTS, `Name at most ${MAX_RECIPIENTS} recipients`),
     cron: CronSchema,
@@ -136,7 +137,7 @@ export function defaultReportDefinitions(timeZone: string): ReportDefinitionInpu
   return [
     {
       name: 'Weekly portfolio status',
-      kind: 'portfolio-status',
+      template: 'portfolio-status',
       scope: { kind: 'portfolio' },
       recipients: [{ role: 'pmo-lead' }, { role: 'pmo' }],
       cron: '0 8 * * 1',
@@ -146,7 +147,7 @@ export function defaultReportDefinitions(timeZone: string): ReportDefinitionInpu
     },
     {
       name: 'Monthly financial report',
-      kind: 'financial',
+      template: 'financial',
       scope: { kind: 'portfolio' },
       recipients: [{ role: 'pmo-lead' }, { role: 'finance' }],
       cron: '0 8 1 * *',
