@@ -15,7 +15,7 @@ import { WeekStartSchema } from '#domain/working-time.ts';
 export type PayloadOf<S extends z.ZodType> = { readonly [K in keyof z.input<S>]-?: unknown };
 
 /** Every workflow in the registry, by key; its state machine's ARN reaches the functions in `<KEY>_STATE_MACHINE_ARN`. */
-export const WORKFLOW_KEYS = ['intake', 'timesheetChase'] as const;
+export const WORKFLOW_KEYS = ['intake', 'timesheetChase', 'report'] as const;
 export type WorkflowKey = (typeof WORKFLOW_KEYS)[number];
 
 /**
@@ -26,6 +26,7 @@ export type WorkflowKey = (typeof WORKFLOW_KEYS)[number];
 export const WORKFLOW_SUBJECTS: Readonly<Record<WorkflowKey, { readonly subjectType: string; readonly idField: string } | undefined>> = {
   intake: { subjectType: 'proposal', idField: 'proposalId' },
   timesheetChase: undefined,
+  report: undefined,
 };
 
 /**
@@ -66,6 +67,19 @@ export function stateMachineArnVariable(key: string): string {
     .replace(/[^a-z0-9]+/gi, '_')
     .toUpperCase()}_STATE_MACHINE_ARN`;
 }
+
+/**
+ * Report execution input: the definition and the instant it was due (`{}` sends the default weekly
+ * portfolio report for the current minute); `requestedBy` for a run someone asked for by hand.
+ */
+export const ReportExecutionInputSchema = z
+  .object({
+    reportId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'A report id is lower-case words joined by dashes').optional(),
+    scheduledFor: z.iso.datetime().optional(),
+    requestedBy: z.email().optional(),
+  })
+  .strict();
+export type ReportExecutionInput = z.input<typeof ReportExecutionInputSchema>;
 
 /** Intake execution input: `{ "proposalId": "<uuid>" }`. */
 export const IntakeExecutionInputSchema = z.object({ proposalId: z.string().min(1).max(128) });

@@ -34,6 +34,17 @@ export const reportRepository = {
     return Item ? toDefinition(Item) : undefined;
   },
 
+  /** Whether the default definitions were created once already. */
+  async defaultsSeeded(): Promise<boolean> {
+    const { Item } = await documentClient.send(new GetCommand({ TableName: environment.tableName, Key: keys.reportDefaultsSeeded, ProjectionExpression: 'pk' }));
+    return Item !== undefined;
+  },
+
+  /** Records that the default definitions were created (after they were). */
+  async markDefaultsSeeded(now: Date): Promise<void> {
+    await documentClient.send(new PutCommand({ TableName: environment.tableName, Item: { ...keys.reportDefaultsSeeded, kind: 'report-defaults', at: now.toISOString() } }));
+  },
+
   /** Every definition, by name (an organisation has tens, not thousands). */
   async listDefinitions(): Promise<ReportDefinition[]> {
     const items = await queryAll({

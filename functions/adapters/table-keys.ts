@@ -31,6 +31,7 @@
  * | report definition | REPORT#id / REPORT | sparse, enabled ones by when due: REPORTS-DUE / nextRunAt#id | | all: REPORTS / lower-cased name#id |
  * | report run (runId = execution name, which sorts by scheduled minute) | REPORT#id / RUN#runId | | | |
  * | report copy of one recipient | REPORT#id / DELIVERY#runId#email | | | |
+ * | "default reports created" marker | REPORT-DEFAULTS / SEEDED | | | |
  *
  * Planned for the next processes, on the same indexes (builders are added with them):
  * - invoice: INVOICE#id / INVOICE; uniqueness of (vendor, normalised number): INVOICE-NUMBER#vendor#number
@@ -162,6 +163,8 @@ export const keys = {
   dueReportDefinitions: 'REPORTS-DUE',
   /** One run of a definition; run ids carry the scheduled minute, so the collection sorts by time. */
   reportRun: (id: string, runId: string) => ({ pk: `REPORT#${id}`, sk: `RUN#${runId}` }),
+  /** The marker that the default definitions were created once (a deleted default stays deleted). */
+  reportDefaultsSeeded: { pk: 'REPORT-DEFAULTS', sk: 'SEEDED' },
   /** One recipient's copy of a run. */
   reportDelivery: (id: string, runId: string, email: string) => ({ pk: `REPORT#${id}`, sk: `DELIVERY#${runId}#${email}` }),
 
