@@ -15,7 +15,7 @@ import { WeekStartSchema } from '#domain/working-time.ts';
 export type PayloadOf<S extends z.ZodType> = { readonly [K in keyof z.input<S>]-?: unknown };
 
 /** Every workflow in the registry, by key; its state machine's ARN reaches the functions in `<KEY>_STATE_MACHINE_ARN`. */
-export const WORKFLOW_KEYS = ['intake', 'timesheetChase', 'report'] as const;
+export const WORKFLOW_KEYS = ['intake', 'timesheetChase', 'timesheetEdit', 'report'] as const;
 export type WorkflowKey = (typeof WORKFLOW_KEYS)[number];
 
 /**
@@ -26,6 +26,7 @@ export type WorkflowKey = (typeof WORKFLOW_KEYS)[number];
 export const WORKFLOW_SUBJECTS: Readonly<Record<WorkflowKey, { readonly subjectType: string; readonly idField: string } | undefined>> = {
   intake: { subjectType: 'proposal', idField: 'proposalId' },
   timesheetChase: undefined,
+  timesheetEdit: { subjectType: 'timesheet-edit', idField: 'editId' },
   report: undefined,
 };
 
@@ -80,6 +81,9 @@ export const ReportExecutionInputSchema = z
   })
   .strict();
 export type ReportExecutionInput = z.input<typeof ReportExecutionInputSchema>;
+
+/** Late-edit execution input: `{ "editId": "<uuid>" }`. */
+export const TimesheetEditExecutionInputSchema = z.object({ editId: z.uuid() });
 
 /** Intake execution input: `{ "proposalId": "<uuid>" }`. */
 export const IntakeExecutionInputSchema = z.object({ proposalId: z.string().min(1).max(128) });

@@ -8,6 +8,8 @@ import bundledProposalPolicy from '../functions/config/approval-policies/proposa
 import { stateMachineArnVariable, type WorkflowKey } from './contracts.ts';
 import { buildIntakeWorkflow } from './intake-workflow.ts';
 import { buildTimesheetChaseWorkflow } from './timesheet-chase-workflow.ts';
+import { buildTimesheetEditWorkflow } from './timesheet-edit-workflow.ts';
+import bundledTimesheetEditPolicy from '../functions/config/approval-policies/timesheet-edit.json' with { type: 'json' };
 
 /** What both runtimes need to know of a workflow to render, deploy and wire it. */
 export interface WorkflowDefinition {
@@ -48,6 +50,15 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
     startedBy: ['startTimesheetChase'],
     respondedBy: [],
     build: (scope, functions) => buildTimesheetChaseWorkflow(scope, functions),
+  },
+  {
+    key: 'timesheetEdit',
+    description: "Timesheet late edit: the person's line manager approves a change to a locked week, which is applied only then.",
+    invokes: ['advanceReview', 'requestApproval', 'recordOutcome'],
+    startedBy: ['web'],
+    respondedBy: ['web', 'requestApproval', 'approvalSweeper'],
+    approvalPolicy: { bundled: bundledTimesheetEditPolicy, overridePathVariable: 'TIMESHEET_EDIT_POLICY_PATH' },
+    build: (scope, functions, options) => buildTimesheetEditWorkflow(scope, functions, options),
   },
 ];
 

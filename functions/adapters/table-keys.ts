@@ -22,6 +22,8 @@
  * | sign-in under way (PKCE verifier, nonce) | SIGN-IN#stateHash / SIGN-IN (TTL) | | | |
  * | timesheet (a `version` for optimistic updates) | TIMESHEET#email#weekStart / TIMESHEET | by week: TIMESHEETS#weekStart / email | a person's weeks: TIMESHEETS-OF#email / weekStart | |
  * | timesheet link key (emailed week link) | TIMESHEET#email#weekStart / LINK#secretHash (TTL: the week's lock) | | | |
+ * | late-edit request of a locked week | TIMESHEET-EDIT#id / EDIT | a week's: TIMESHEET-EDITS#email#weekStart / requestedAt#id | | |
+ * | the open late edit of a week (guard) | TIMESHEET#email#weekStart / OPEN-EDIT | | | |
  * | project hours of a week (counter) | PROJECT#id / HOURS#weekStart | | | |
  * | holiday calendar (a region's public holidays) | CALENDAR#id / CALENDAR | | | all: CALENDARS / id |
  * | leave (a person's time away) | PERSON#email / LEAVE#from#id | | | |
@@ -153,6 +155,13 @@ export const keys = {
   chaseFindings: (weekStart: string, runId: string) => ({ pk: `CHASE#${weekStart}`, sk: `FINDINGS#${runId}` }),
   /** One reminder batch of a run (one Map iteration's people). */
   chaseBatch: (weekStart: string, runId: string, index: number) => ({ pk: `CHASE#${weekStart}`, sk: `BATCH#${runId}#${String(index).padStart(4, '0')}` }),
+
+  /** A late-edit request of a locked week. */
+  timesheetEdit: (id: string) => ({ pk: `TIMESHEET-EDIT#${id}`, sk: 'EDIT' }),
+  /** gsi1: the late edits of one person's week, oldest first. */
+  timesheetEditsOfWeek: (email: string, weekStart: string) => `TIMESHEET-EDITS#${email}#${weekStart}`,
+  /** The one open late edit of a person's week (its id): a second request is refused while it is open. */
+  openTimesheetEdit: (email: string, weekStart: string) => ({ pk: `TIMESHEET#${email}#${weekStart}`, sk: 'OPEN-EDIT' }),
 
   // Reports (issue 12).
   /** A report definition. */

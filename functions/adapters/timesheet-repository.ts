@@ -81,6 +81,30 @@ export const timesheetRepository = {
     });
   },
 
+  /**
+   * Writes an approved late edit over the week as it was read (`expectedVersion`, 0: none stored):
+   * the week SUBMITTED with the approved entries, the next version, and the edit that made it.
+   * False when the week changed meanwhile (read it again).
+   */
+  async replaceWithLateEdit(next: Timesheet & { readonly lateEditId: string }, expectedVersion: number): Promise<boolean> {
+    if (next.status !== 'SUBMITTED') throw new Error('A late edit leaves the week submitted');
+    try {
+      await documentClient.send(
+        new PutCommand({
+          TableName: environment.tableName,
+          Item: { ...keys.timesheet(next.email, next.weekStart), kind: 'timesheet', ...indexKeys(next), ...next },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+
   /** Every timesheet saved for a week (draft or submitted), through the by-week index: what the chase reads. */
   async listForWeek(weekStart: string): Promise<Timesheet[]> {
     const items = await queryAll({

@@ -50,6 +50,8 @@ export const TimesheetSchema = z.object({
   updatedAt: z.iso.datetime(),
   /** Counts writes: every change is conditional on the version it read. */
   version: z.number().int().min(1),
+  /** The approved late edit that last wrote the week, if one did. */
+  lateEditId: z.string().optional(),
 });
 export type Timesheet = z.infer<typeof TimesheetSchema>;
 

@@ -1,5 +1,6 @@
 import { proposalRegistration } from './proposal-subject.ts';
 import { registerSubjectType } from './review/subject-registry.ts';
+import { timesheetEditRegistration } from './timesheet-edit-subject.ts';
 
 /**
  * Every process whose subjects the review engine reviews. The functions that run the engine
@@ -7,3 +8,4 @@ import { registerSubjectType } from './review/subject-registry.ts';
  * registration here.
  */
 registerSubjectType(proposalRegistration);
+registerSubjectType(timesheetEditRegistration);

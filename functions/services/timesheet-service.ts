@@ -17,6 +17,8 @@ import {
   type TimesheetTotals,
 } from '#domain/timesheet.ts';
 import { weekDates } from '#domain/working-time.ts';
+import { timesheetAudit } from '#domain/timesheet-edit.ts';
+import { auditRepository } from '#adapters/audit-repository.ts';
 import { directoryRepository } from '#adapters/directory-repository.ts';
 import { environment } from '#adapters/environment.ts';
 import { timesheetRepository } from '#adapters/timesheet-repository.ts';
@@ -92,7 +94,7 @@ function mayWriteWeeksOf(viewer: Viewer, person: Person): boolean {
 }
 
 /** The person whose weeks these are, if the viewer may read them; undefined reads as "no such timesheet". */
-async function readablePerson(viewer: Viewer, email: string): Promise<Person | undefined> {
+export async function readablePerson(viewer: Viewer, email: string): Promise<Person | undefined> {
   const person = await directoryRepository.getPerson(email.toLowerCase());
   return person && mayReadWeeksOf(viewer, person) ? person : undefined;
 }
@@ -116,7 +118,7 @@ export async function readTimesheet(viewer: Viewer, email: string, weekStart: st
  * Why entries may not be booked, by entry: a project that is not ACTIVE (unknown, on hold or
  * closed) is named at the first entry booking it.
  */
-async function projectProblems(entries: readonly Pick<TimesheetEntry, 'projectId'>[]): Promise<TimesheetProblem[]> {
+export async function projectProblems(entries: readonly Pick<TimesheetEntry, 'projectId'>[]): Promise<TimesheetProblem[]> {
   const firstIndex = new Map<string, number>();
   entries.forEach((entry, index) => {
     if (!firstIndex.has(entry.projectId)) firstIndex.set(entry.projectId, index);
@@ -150,10 +152,14 @@ export type TimesheetWrite =
  */
 function lockProblem(viewer: Viewer, person: Person, weekStart: string, now: Date): { path: string; message: string } | undefined {
   if (isPmo(viewer)) return undefined;
-  const locksAt = weekLockInstant(weekStart, zoneOf(person));
-  return now.getTime() >= locksAt.getTime()
-    ? { path: 'weekStart', message: `This week locked on ${weekLockDate(weekStart)}: ask the PMO to reopen it for a late change` }
+  return isLockedFor(person, weekStart, now)
+    ? { path: 'weekStart', message: `This week locked on ${weekLockDate(weekStart)}: ask your line manager for a late change (POST …/late-edits)` }
     : undefined;
+}
+
+/** Whether a week has locked for its person (3 working days after it ended, in their time zone). */
+export function isLockedFor(person: Person, weekStart: string, now: Date): boolean {
+  return now.getTime() >= weekLockInstant(weekStart, zoneOf(person)).getTime();
 }
 
 /** The person, if the viewer may write their weeks; otherwise how to refuse. */
@@ -193,7 +199,7 @@ export async function saveTimesheetDraft(viewer: Viewer, email: string, weekStar
 }
 
 /** Adds a submitted week's hours to its projects' counters (idempotent: once per submission). */
-async function countHours(submitted: Timesheet): Promise<void> {
+export async function countHours(submitted: Timesheet): Promise<void> {
   const token = submissionToken(submitted);
   const { byProject } = timesheetTotals(submitted.weekStart, submitted.entries);
   for (const [projectId, hours] of Object.entries(byProject)) {
@@ -202,7 +208,7 @@ async function countHours(submitted: Timesheet): Promise<void> {
 }
 
 /** Takes a reopened submission's hours off its projects' counters (idempotent). */
-async function uncountHours(submitted: Timesheet): Promise<void> {
+export async function uncountHours(submitted: Timesheet): Promise<void> {
   const token = submissionToken(submitted);
   const { byProject } = timesheetTotals(submitted.weekStart, submitted.entries);
   for (const [projectId, hours] of Object.entries(byProject)) {
@@ -244,6 +250,7 @@ export async function submitTimesheet(viewer: Viewer, email: string, weekStart: 
     const submitted = await timesheetRepository.submit(current, now.toISOString());
     if (!submitted) continue;
     await countHours(submitted);
+    await auditRepository.append(timesheetAudit.submitted(submitted, viewer.kind === 'person' ? viewer.email : `${person.email} (emailed link)`));
     return { kind: 'submitted', view: viewOf(person.email, weekStart, submitted, expected), already: false };
   }
   throw new Error(`The timesheet of ${person.email} for ${weekStart} kept changing while it was submitted; try again`);
@@ -272,7 +279,10 @@ export async function reopenTimesheet(viewer: Viewer, email: string, weekStart: 
     if (current.status !== 'SUBMITTED') return { kind: 'not-submitted', view: viewOf(person.email, weekStart, current, expected) };
     await uncountHours(current);
     const reopened = await timesheetRepository.reopen(current, now.toISOString(), viewer.kind === 'person' ? viewer.email : 'web (not signed in)');
-    if (reopened) return { kind: 'reopened', view: viewOf(person.email, weekStart, reopened, expected) };
+    if (reopened) {
+      await auditRepository.append(timesheetAudit.reopened(reopened, reopened.reopenedBy ?? 'PMO'));
+      return { kind: 'reopened', view: viewOf(person.email, weekStart, reopened, expected) };
+    }
   }
   throw new Error(`The timesheet of ${person.email} for ${weekStart} kept changing while it was reopened; try again`);
 }

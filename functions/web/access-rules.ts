@@ -101,6 +101,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'PUT /api/timesheets/:email/:weekStart': SIGNED_IN,
   'POST /api/timesheets/:email/:weekStart/submit': SIGNED_IN,
   'POST /api/timesheets/:email/:weekStart/reopen': PMO,
+  'POST /api/timesheets/:email/:weekStart/late-edits': SIGNED_IN,
+  'GET /api/timesheet-edits/:id': SIGNED_IN,
 };
 
 /** The key of a route in {@link ROUTE_ACCESS}: `GET /proposals/:id`. */

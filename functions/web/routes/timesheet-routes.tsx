@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { personViewer, type Viewer } from '#domain/access.ts';
 import type { Person } from '#domain/directory.ts';
+import { lateEditSchema } from '#domain/timesheet-edit.ts';
 import { timesheetDraftSchema, weekStartOn, type TimesheetEntry } from '#domain/timesheet.ts';
 import { addDays, WeekStartSchema } from '#domain/working-time.ts';
 import { environment } from '#adapters/environment.ts';
@@ -19,6 +20,7 @@ import {
   type TimesheetView,
   type TimesheetWrite,
 } from '#services/timesheet-service.ts';
+import { readLateEdit, requestLateEdit } from '#services/timesheet-edit-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import {
   cellId,
@@ -49,6 +51,9 @@ const PersonWeekParamSchema = z.object({ email: EmailSchema, weekStart: WeekStar
 const WeekParamSchema = z.object({ weekStart: WeekStartSchema });
 
 const NOT_FOUND = { error: 'NotFound', message: 'No timesheet of this person and week is open to you (a week is named by its Monday, YYYY-MM-DD)' } as const;
+
+const EditParamSchema = z.object({ id: z.uuid() });
+const EDIT_NOT_FOUND = { error: 'NotFound', message: 'No late timesheet change with this id is open to you' } as const;
 
 const apiWeek = validated('param', PersonWeekParamSchema, (c) => c.json(NOT_FOUND, 404));
 const pageWeek = validated('param', WeekParamSchema, (c) => c.html(<WeekNotFoundPage />, 404));
@@ -407,6 +412,34 @@ export function timesheetRoutes({ now }: RouteOptions) {
       case 'reopened':
         return c.json(result.view);
     }
+  });
+
+  // ---- Late edits of a locked week (reviewed by the person's line manager) ----------------------
+
+  routes.post('/api/timesheets/:email/:weekStart/late-edits', apiWeek, jsonMediaType(notJson), jsonBody(malformed, { objectOnly: true }), async (c) => {
+    const { email, weekStart } = c.req.valid('param');
+    const parsed = lateEditSchema(weekStart, { weeklyCapHours: environment.timesheetWeeklyCapHours }).safeParse(await c.req.json());
+    if (!parsed.success) return validationProblem(c, issuesOf(parsed.error));
+    const result = await requestLateEdit(viewerOf(c), email, weekStart, parsed.data, now());
+    switch (result.kind) {
+      case 'not-found':
+        return c.json(NOT_FOUND, 404);
+      case 'forbidden':
+        return c.json({ error: 'Forbidden', message: result.message }, 403);
+      case 'invalid':
+        return validationProblem(c, result.issues);
+      case 'not-locked':
+        return c.json({ error: 'Conflict', message: 'This week has not locked: change it directly (PUT the week, then submit it)' }, 409);
+      case 'open-already':
+        return c.json({ error: 'Conflict', message: 'A late change of this week is already waiting for a decision', openEdit: `/api/timesheet-edits/${result.openId}` }, 409);
+      case 'requested':
+        return c.json(result.edit, 202, { Location: `/api/timesheet-edits/${result.edit.id}` });
+    }
+  });
+
+  routes.get('/api/timesheet-edits/:id', validated('param', EditParamSchema, (c) => c.json(EDIT_NOT_FOUND, 404)), async (c) => {
+    const edit = await readLateEdit(viewerOf(c), c.req.valid('param').id);
+    return edit ? c.json(edit) : c.json(EDIT_NOT_FOUND, 404);
   });
 
   // ---- The signed-in person's week page --------------------------------------------------------
