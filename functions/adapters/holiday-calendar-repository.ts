@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { HolidayCalendarSchema, type HolidayCalendar } from '#domain/working-time.ts';
 import { documentClient, queryAll } from './dynamodb-client.ts';
 import { environment } from './environment.ts';
-import { INDEX, keys, withoutKeys } from './table-keys.ts';
+import { INDEX, isConditionFailure, keys, withoutKeys } from './table-keys.ts';
 
 /** A calendar's item: its own key, and its place in the list of every calendar. */
 function calendarItem(calendar: HolidayCalendar, updatedAt: string): Record<string, unknown> {
@@ -45,6 +45,30 @@ export const holidayCalendarRepository = {
       new PutCommand({ TableName: environment.tableName, Item: calendarItem(calendar, now.toISOString()), ReturnValues: 'ALL_OLD' }),
     );
     return Attributes ? 'replaced' : 'created';
+  },
+
+  /** Writes a calendar only if none with its id exists; answers whether it did. */
+  async putIfAbsent(calendar: HolidayCalendar, now: Date): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new PutCommand({ TableName: environment.tableName, Item: calendarItem(calendar, now.toISOString()), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+
+  /** Whether the shipped calendars were added once already (the marker written after them). */
+  async shippedCalendarsAdded(): Promise<boolean> {
+    const { Item } = await documentClient.send(new GetCommand({ TableName: environment.tableName, Key: keys.shippedCalendarsMarker, ProjectionExpression: 'pk' }));
+    return Item !== undefined;
+  },
+
+  /** Records that the shipped calendars were added, so a calendar the PMO deleted or renamed is not added again. */
+  async markShippedCalendarsAdded(now: Date): Promise<void> {
+    await documentClient.send(new PutCommand({ TableName: environment.tableName, Item: { ...keys.shippedCalendarsMarker, kind: 'calendars-shipped', at: now.toISOString() } }));
   },
 
   /** Whether the table has no calendar at all (the local stack seeds an empty one). */

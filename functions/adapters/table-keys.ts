@@ -26,6 +26,7 @@
  * | the open late edit of a week (guard) | TIMESHEET#email#weekStart / OPEN-EDIT | | | |
  * | project hours of a week (counter) | PROJECT#id / HOURS#weekStart | | | |
  * | holiday calendar (a region's public holidays) | CALENDAR#id / CALENDAR | | | all: CALENDARS / id |
+ * | "shipped calendars added" marker | CALENDARS-SHIPPED / MARKER | | | |
  * | leave (a person's time away) | PERSON#email / LEAVE#from#id | | | |
  * | timesheet chase run (TTL; a week's runs give the rounds) | CHASE#weekStart / RUN#runId | | | |
  * | timesheet chase findings of a run (TTL) | CHASE#weekStart / FINDINGS#runId | | | |
@@ -156,6 +157,8 @@ export const keys = {
   /** One reminder batch of a run (one Map iteration's people). */
   chaseBatch: (weekStart: string, runId: string, index: number) => ({ pk: `CHASE#${weekStart}`, sk: `BATCH#${runId}#${String(index).padStart(4, '0')}` }),
 
+  /** The marker that the shipped holiday calendars were added once (after they were). */
+  shippedCalendarsMarker: { pk: 'CALENDARS-SHIPPED', sk: 'MARKER' },
   /** A late-edit request of a locked week. */
   timesheetEdit: (id: string) => ({ pk: `TIMESHEET-EDIT#${id}`, sk: 'EDIT' }),
   /** gsi1: the late edits of one person's week, oldest first. */

@@ -6,6 +6,7 @@ import {
   DEFAULT_WORK_PATTERN,
   expectedHoursForWeek,
   holidayCalendarOf,
+  HolidayCalendarSchema,
   leavesOverlap,
   type ExpectedWeek,
   type HolidayCalendar,
@@ -19,6 +20,7 @@ import { environment } from '#adapters/environment.ts';
 import { holidayCalendarRepository } from '#adapters/holiday-calendar-repository.ts';
 import { leaveRepository } from '#adapters/leave-repository.ts';
 import { logger } from '#adapters/logger.ts';
+import { SHIPPED_CALENDAR_FILES } from '../config/holidays/shipped.ts';
 import { readablePerson } from './people-service.ts';
 
 // Working time: a person's pattern, zone and holiday calendar (set by the PMO in the directory),
@@ -47,6 +49,7 @@ export function effectiveWorkingTime(person: Person): EffectiveWorkingTime {
 /** The calendar of a person, if they have one and it exists (a calendar named but missing counts as none, with a warning). */
 async function calendarOf(person: Person): Promise<HolidayCalendar | undefined> {
   if (!person.holidayCalendar) return undefined;
+  await ensureShippedCalendars();
   const calendar = await holidayCalendarRepository.get(person.holidayCalendar);
   if (!calendar) logger.warn('A person’s holiday calendar does not exist; no public holidays are taken off', { email: person.email, calendar: person.holidayCalendar });
   return calendar;
@@ -64,6 +67,7 @@ export async function expectedWeekOfPerson(person: Person, weekStart: string): P
  */
 export async function expectedWeeksOf(people: readonly Person[], weekStart: string, concurrency = 16): Promise<Map<string, ExpectedWeek>> {
   const calendarIds = [...new Set(people.flatMap((person) => (person.holidayCalendar ? [person.holidayCalendar] : [])))];
+  if (calendarIds.length > 0) await ensureShippedCalendars();
   const calendars = new Map(await Promise.all(calendarIds.map(async (id) => [id, await holidayCalendarRepository.get(id)] as const)));
   const weeks = new Map<string, ExpectedWeek>();
   const until = addDays(weekStart, 6);
@@ -176,13 +180,50 @@ export async function deleteLeave(viewer: Viewer, email: string, id: string): Pr
 
 // ---- Holiday calendars -----------------------------------------------------------------------------
 
+/** The calendars shipped with the product, checked as the API checks a calendar; a file's name is its calendar's id. */
+export function shippedHolidayCalendars(): HolidayCalendar[] {
+  return Object.entries(SHIPPED_CALENDAR_FILES)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, raw]) => {
+      const calendar = HolidayCalendarSchema.parse(raw);
+      if (`${calendar.id}.json` !== file) throw new Error(`The holiday calendar in ${file} has the id ${calendar.id}; name the file after its id`);
+      return calendar;
+    });
+}
+
+let shippedCalendarsChecked: Promise<void> | undefined;
+
+/**
+ * Adds the shipped calendars to an organisation's table the first time they are needed, on AWS as
+ * locally: each only if no calendar has its id, then a marker, so that a calendar the PMO edited
+ * is never written over and one they deleted stays deleted. Checked once per function instance.
+ */
+export function ensureShippedCalendars(now: Date = new Date()): Promise<void> {
+  shippedCalendarsChecked ??= addShippedCalendars(now).catch((error: unknown) => {
+    // A failed check is tried again by the next caller.
+    shippedCalendarsChecked = undefined;
+    throw error;
+  });
+  return shippedCalendarsChecked;
+}
+
+async function addShippedCalendars(now: Date): Promise<void> {
+  if (await holidayCalendarRepository.shippedCalendarsAdded()) return;
+  const added: string[] = [];
+  for (const calendar of shippedHolidayCalendars()) if (await holidayCalendarRepository.putIfAbsent(calendar, now)) added.push(calendar.id);
+  await holidayCalendarRepository.markShippedCalendarsAdded(now);
+  if (added.length > 0) logger.info('Added the shipped holiday calendars', { calendars: added });
+}
+
 /** Every holiday calendar, by id. */
-export function listHolidayCalendars(): Promise<HolidayCalendar[]> {
+export async function listHolidayCalendars(): Promise<HolidayCalendar[]> {
+  await ensureShippedCalendars();
   return holidayCalendarRepository.list();
 }
 
 /** One holiday calendar. */
-export function getHolidayCalendar(id: string): Promise<HolidayCalendar | undefined> {
+export async function getHolidayCalendar(id: string): Promise<HolidayCalendar | undefined> {
+  await ensureShippedCalendars();
   return holidayCalendarRepository.get(id);
 }
 

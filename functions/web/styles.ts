@@ -54,6 +54,7 @@ dl.summary dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 .notice { background: var(--bg); border-left: 4px solid var(--accent); padding: 12px 16px; margin: 16px 0; }
 .notice.ok { border-color: var(--ok); }
 .notice.bad { border-color: var(--bad); }
+.notice.warn { border-color: var(--warn); }
 .notice p { margin: 0; }
 .notice p + p { margin-top: 8px; }
 .description { white-space: pre-wrap; }

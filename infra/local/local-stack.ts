@@ -372,7 +372,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await directoryRepository.importPeople(demoDirectory.people);
         log(`Seeded the demo directory (${demoDirectory.people.length} people)`);
       }
-      await seedHolidayCalendars(log);
+      await seedHolidayCalendars();
     }
 
     // In the organisation's zone, as the functions read it (ORG_TIME_ZONE), like the stack's context orgTimeZone.

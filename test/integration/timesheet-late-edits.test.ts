@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '#domain/project.ts';
+import { BrowserSession, csrfTokenOf } from '#test/support/browser-session.ts';
 import { linkFrom, PMO_LEAD, startTestStack, type StoredEmail, type TestStack } from '#test/support/local-stack-harness.ts';
 
 // A late edit: a change to a week that locked for its person goes to their line manager through
@@ -201,5 +202,51 @@ describe('asking for a late edit', () => {
 
     expect(response.status).toBe(400);
     expect(((await response.json()) as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['entries.0.date']);
+  });
+});
+
+describe('the week page of a locked week', () => {
+  const WEEK = '2026-03-23';
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    await lockedWeek(ALEX, WEEK, 8);
+    browser = new BrowserSession();
+    await browser.signIn(test.stack.urls.web, ALEX, '/');
+  }, 30_000);
+
+  async function page(): Promise<string> {
+    const response = await browser.request(`${test.stack.urls.web}/timesheets/${WEEK}`);
+    expect(response.status).toBe(200);
+    return response.text();
+  }
+
+  it('offers the grid as a change to ask the line manager for, not a save', async () => {
+    const html = await page();
+
+    expect(html).toContain('This week locked on');
+    expect(html).toContain('value="late-edit"');
+    expect(html).not.toContain('value="save"');
+  });
+
+  it('names a missing reason next to its field, asking nothing', async () => {
+    const csrf = csrfTokenOf(await page());
+
+    const response = await browser.postForm(`${test.stack.urls.web}/timesheets/${WEEK}`, { _csrf: csrf, action: 'late-edit', 'project-0': project.id, 'h-0-0': '6', lateReason: '' });
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('id="lateReason-error"');
+  });
+
+  it('sends the change to the line manager and then shows it waiting', async () => {
+    const csrf = csrfTokenOf(await page());
+
+    const response = await browser.postForm(`${test.stack.urls.web}/timesheets/${WEEK}`, { _csrf: csrf, action: 'late-edit', 'project-0': project.id, 'h-0-0': '6', lateReason: 'Left early for the dentist' });
+
+    expect(response.status).toBe(303);
+    const html = await page();
+    expect(html).toContain('is waiting for your line manager');
+    expect(html).toContain('Left early for the dentist');
+    expect(html).not.toContain('value="late-edit"');
   });
 });

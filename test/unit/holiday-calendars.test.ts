@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { weekdayOf } from '#domain/working-time.ts';
 import { holidayDaysText, parseHolidayDaysText } from '#web/holiday-days-text.ts';
-import { shippedHolidayCalendars } from '#local/holiday-calendar-seed.ts';
+import { readdirSync } from 'node:fs';
+import { SHIPPED_CALENDAR_FILES } from '../../functions/config/holidays/shipped.ts';
+import { shippedHolidayCalendars } from '#services/working-time-service.ts';
 
-describe('the holiday calendars shipped for the local stack', () => {
+describe('the holiday calendars shipped with the product', () => {
+  it('are every calendar file of the folder, bundled into the functions', () => {
+    const files = readdirSync(new URL('../../functions/config/holidays/', import.meta.url)).filter((name) => name.endsWith('.json'));
+
+    expect(Object.keys(SHIPPED_CALENDAR_FILES).sort()).toEqual(files.sort());
+  });
+
   it('are valid calendars named after their files, Berlin and England among them', async () => {
     const calendars = await shippedHolidayCalendars();
 

@@ -2,6 +2,8 @@ import { formatDate, formatDateTime } from '#domain/format.ts';
 import { nextWeek, previousWeek } from '#domain/timesheet.ts';
 import { addDays, weekDates } from '#domain/working-time.ts';
 import { environment } from '#adapters/environment.ts';
+import type { AuditEvent } from '#domain/audit.ts';
+import { TIMESHEET_EDIT_STATUS_LABELS, type TimesheetEdit } from '#domain/timesheet-edit.ts';
 import type { BookableProject, TimesheetView } from '#services/timesheet-service.ts';
 import { CsrfField, Layout, MessagePage } from './layout.tsx';
 
@@ -18,7 +20,20 @@ export interface WeekFormErrors {
   readonly cells?: Readonly<Record<string, string>>;
   readonly rows?: Readonly<Record<number, string>>;
   readonly reason?: string;
+  /** What is wrong with the reason of a late-edit request. */
+  readonly lateReason?: string;
   readonly form?: readonly string[];
+}
+
+/**
+ * A week that locked for its person: changes become a request to their line manager. `pending` is
+ * the request waiting for a decision; `edits` and `events` are the week's late edits and history.
+ */
+export interface LateEditState {
+  readonly locked: boolean;
+  readonly pending?: TimesheetEdit;
+  readonly edits: readonly TimesheetEdit[];
+  readonly events: readonly AuditEvent[];
 }
 
 /** Where the page's forms go: the signed-in person's own week, or the emailed link (with its key). */
@@ -171,14 +186,19 @@ export function TimesheetWeekPage(props: {
   options: readonly BookableProject[];
   target: WeekPageTarget;
   reason?: string;
+  lateReason?: string;
+  lateEdit?: LateEditState;
   errors?: WeekFormErrors;
   notice?: { readonly tone: 'ok' | 'info' | 'bad'; readonly text: string };
 }) {
   const { view, rows, target } = props;
   const dates = weekDates(view.weekStart);
   const errors = props.errors ?? {};
-  const hasErrors = Boolean(errors.form?.length || Object.keys(errors.cells ?? {}).length || Object.keys(errors.rows ?? {}).length || errors.reason);
-  const editable = view.status !== 'SUBMITTED';
+  const hasErrors = Boolean(errors.form?.length || Object.keys(errors.cells ?? {}).length || Object.keys(errors.rows ?? {}).length || errors.reason || errors.lateReason);
+  const locked = props.lateEdit?.locked === true;
+  const pending = props.lateEdit?.pending;
+  // A locked week's grid is where the person writes the change they ask for, unless one waits already.
+  const editable = locked ? pending === undefined : view.status !== 'SUBMITTED';
   const totals = gridTotals(rows);
   const chosen = new Set(rows.map((row) => row.projectId).filter((id) => id !== ''));
   const action = actionOf(view, target);
@@ -202,7 +222,21 @@ export function TimesheetWeekPage(props: {
           <a href={weekPath(nextWeek(view.weekStart))}>Next week →</a>
         </nav>
       ) : null}
-      {view.status === 'SUBMITTED' ? (
+      {locked ? (
+        <div class={`notice ${pending ? 'info' : 'warn'}`} role="status">
+          {pending ? (
+            <p>
+              Your late change, asked on {formatDateTime(pending.requestedAt, environment.orgTimeZone)}, is waiting for your line manager: “{pending.reason}”. The week
+              changes only if they approve it.
+            </p>
+          ) : (
+            <p>
+              This week locked on {formatDate(view.locksOn)}. To change it, correct the hours below and say why: your line manager decides, and the week changes only if
+              they approve.
+            </p>
+          )}
+        </div>
+      ) : view.status === 'SUBMITTED' ? (
         <div class="notice ok">
           <p>
             Submitted{view.submittedAt ? ` on ${formatDateTime(view.submittedAt, environment.orgTimeZone)}` : ''}. To change it, ask the PMO to reopen the week.
@@ -308,7 +342,34 @@ export function TimesheetWeekPage(props: {
             </tfoot>
           </table>
         </section>
-        {editable ? (
+        {editable && locked ? (
+          <>
+            <div class={`field${errors.lateReason ? ' has-error' : ''}`}>
+              <label for="lateReason">Why does the week change after it locked?</label>
+              {errors.lateReason ? (
+                <p class="error-text" id="lateReason-error">
+                  <span class="visually-hidden">Error: </span>
+                  {errors.lateReason}
+                </p>
+              ) : null}
+              <textarea
+                id="lateReason"
+                name="lateReason"
+                maxlength={500}
+                rows={2}
+                aria-invalid={errors.lateReason ? 'true' : undefined}
+                aria-describedby={errors.lateReason ? 'lateReason-error' : undefined}
+              >
+                {props.lateReason ?? ''}
+              </textarea>
+            </div>
+            <div class="actions">
+              <button type="submit" name="action" value="late-edit" class="approve">
+                Ask my manager to approve this change
+              </button>
+            </div>
+          </>
+        ) : editable ? (
           <div class="actions">
             <button type="submit" name="action" value="save">
               Save draft
@@ -323,7 +384,7 @@ export function TimesheetWeekPage(props: {
         ) : null}
       </form>
 
-      {editable ? (
+      {editable && !locked ? (
         <form method="post" action={action} novalidate class="no-work">
           <FormIdentity target={target} version={view.version} />
           <h2>I did not work this week</h2>
@@ -356,7 +417,35 @@ export function TimesheetWeekPage(props: {
           </div>
         </form>
       ) : null}
+      {props.lateEdit && (props.lateEdit.edits.length > 0 || props.lateEdit.events.length > 0) ? <WeekHistory state={props.lateEdit} /> : null}
     </Layout>
+  );
+}
+
+/** The week's late edits and its history (submitted, reopened, late changes asked and decided). */
+function WeekHistory(props: { state: LateEditState }) {
+  const { edits, events } = props.state;
+  return (
+    <section aria-labelledby="history-heading">
+      <h2 id="history-heading">History</h2>
+      {edits.length > 0 ? (
+        <ul>
+          {edits.map((edit) => (
+            <li>
+              Late change asked on {formatDateTime(edit.requestedAt, environment.orgTimeZone)}: {TIMESHEET_EDIT_STATUS_LABELS[edit.status]}
+              {edit.decision?.comment ? ` (“${edit.decision.comment}”)` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <ol class="history">
+        {events.map((event) => (
+          <li>
+            <time datetime={event.at}>{formatDateTime(event.at, environment.orgTimeZone)}</time> {event.summary}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 

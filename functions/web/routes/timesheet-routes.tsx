@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
-import { personViewer, type Viewer } from '#domain/access.ts';
+import { isPmo, personViewer, type Viewer } from '#domain/access.ts';
 import type { Person } from '#domain/directory.ts';
 import { lateEditSchema } from '#domain/timesheet-edit.ts';
 import { timesheetDraftSchema, weekStartOn, type TimesheetEntry } from '#domain/timesheet.ts';
@@ -9,6 +9,7 @@ import { environment } from '#adapters/environment.ts';
 import {
   bookableProjects,
   lastWeekEntries,
+  isLockedFor,
   openTimesheetLink,
   projectTitles,
   readTimesheet,
@@ -20,7 +21,7 @@ import {
   type TimesheetView,
   type TimesheetWrite,
 } from '#services/timesheet-service.ts';
-import { readLateEdit, requestLateEdit } from '#services/timesheet-edit-service.ts';
+import { readLateEdit, requestLateEdit, weekHistory } from '#services/timesheet-edit-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import {
   cellId,
@@ -31,6 +32,7 @@ import {
   TimesheetLinkLockedPage,
   TimesheetWeekPage,
   WeekNotFoundPage,
+  type LateEditState,
   type WeekFormErrors,
   type WeekGridRow,
   type WeekPageTarget,
@@ -116,8 +118,8 @@ const MAX_ROWS = 60;
 /** Blank rows offered under the booked ones, each with a choice of project. */
 const BLANK_ROWS = 2;
 
-type WeekAction = 'save' | 'submit' | 'copy' | 'no-work';
-const WEEK_ACTIONS: readonly WeekAction[] = ['save', 'submit', 'copy', 'no-work'];
+type WeekAction = 'save' | 'submit' | 'copy' | 'no-work' | 'late-edit';
+const WEEK_ACTIONS: readonly WeekAction[] = ['save', 'submit', 'copy', 'no-work', 'late-edit'];
 
 /** What the page's forms post, as text. */
 interface WeekForm {
@@ -126,6 +128,7 @@ interface WeekForm {
   readonly version: number | undefined;
   readonly rows: WeekGridRow[];
   readonly reason: string;
+  readonly lateReason: string;
 }
 
 function readWeekForm(received: unknown): WeekForm {
@@ -144,6 +147,7 @@ function readWeekForm(received: unknown): WeekForm {
     version,
     rows,
     reason: (text.reason ?? '').slice(0, 600),
+    lateReason: (text.lateReason ?? '').slice(0, 600),
   };
 }
 
@@ -219,6 +223,16 @@ interface WeekContext {
   readonly viewer: Viewer;
   readonly weekStart: string;
   readonly target: WeekPageTarget;
+  /** When the page is made: whether the week has locked depends on it. */
+  readonly now: Date;
+}
+
+/** A signed-in person's week as a late edit sees it: locked or not (never for the PMO), the open request, the history. */
+async function lateEditState(context: WeekContext): Promise<LateEditState> {
+  const locked = !isPmo(context.viewer) && isLockedFor(context.person, context.weekStart, context.now);
+  const { edits, events } = await weekHistory(context.person, context.weekStart);
+  const pending = edits.find((edit) => edit.status === 'PENDING');
+  return { locked, edits, events, ...(pending ? { pending } : {}) };
 }
 
 async function titlesFor(projectIds: readonly string[], options: readonly BookableProject[]): Promise<Map<string, string>> {
@@ -236,7 +250,7 @@ async function renderWeek(
     status?: 200 | 400 | 409;
     notice?: { tone: 'ok' | 'info' | 'bad'; text: string };
     /** What was sent, shown again with its problems; without rows (the "did not work" form), the grid as stored. */
-    posted?: { rows?: readonly WeekGridRow[] | undefined; reason: string; errors: WeekFormErrors };
+    posted?: { rows?: readonly WeekGridRow[] | undefined; reason: string; lateReason?: string; errors: WeekFormErrors };
     copied?: readonly TimesheetEntry[];
   } = {},
 ) {
@@ -244,7 +258,8 @@ async function renderWeek(
   if (read.kind !== 'ok') return c.html(<WeekNotFoundPage />, 404);
   const projects = await bookableProjects();
   const entries = options.copied ?? read.view.entries;
-  const editable = read.view.status !== 'SUBMITTED';
+  const lateEdit = context.target.kind === 'session' ? await lateEditState(context) : undefined;
+  const editable = lateEdit?.locked ? lateEdit.pending === undefined : read.view.status !== 'SUBMITTED';
   const postedRows = editable ? options.posted?.rows : undefined;
   const ids = postedRows ? postedRows.map((row) => row.projectId) : entries.map((entry) => entry.projectId);
   const titles = await titlesFor(ids, projects);
@@ -258,8 +273,9 @@ async function renderWeek(
       rows={rows}
       options={projects}
       target={context.target}
-      {...(options.posted && editable ? { reason: options.posted.reason, errors: options.posted.errors } : {})}
+      {...(options.posted && editable ? { reason: options.posted.reason, lateReason: options.posted.lateReason ?? '', errors: options.posted.errors } : {})}
       {...(options.notice ? { notice: options.notice } : {})}
+      {...(lateEdit ? { lateEdit } : {})}
     />,
     options.status ?? 200,
   );
@@ -268,6 +284,7 @@ async function renderWeek(
 const DONE_NOTICES = {
   saved: { tone: 'ok', text: 'Draft saved. Submit the week when it is complete.' },
   submitted: { tone: 'ok', text: 'Submitted. Thank you.' },
+  'late-edit': { tone: 'ok', text: 'Your late change was sent to your line manager. The week changes when they approve it; you will get an email either way.' },
 } as const;
 
 /** The answer to a save the service refused or could not make. */
@@ -306,6 +323,7 @@ async function weekPost(c: Context, context: WeekContext, form: WeekForm, now: D
           : { tone: 'info', text: 'Nothing was booked last week on projects that are still active, so there is nothing to copy.' },
     });
   }
+  if (form.action === 'late-edit') return lateEditPost(c, context, form, now);
   const schema = timesheetDraftSchema(context.weekStart, { weeklyCapHours: environment.timesheetWeeklyCapHours });
   // The "did not work" form carries no grid: shown again, the grid is the stored one.
   const posted = { rows: form.action === 'no-work' ? undefined : form.rows, reason: form.reason };
@@ -335,6 +353,44 @@ async function weekPost(c: Context, context: WeekContext, form: WeekForm, now: D
   const submitted = await submitTimesheet(context.viewer, context.person.email, context.weekStart, now, saved.view.version);
   if (submitted.kind === 'submitted') return done('submitted');
   return refusedWrite(c, context, submitted, posted, cells);
+}
+
+/**
+ * The grid of a locked week sent as a late-edit request: checked like a draft, plus a reason, then
+ * asked of the person's line manager. Only the signed-in person asks (an emailed link stops working
+ * when the week locks).
+ */
+async function lateEditPost(c: Context, context: WeekContext, form: WeekForm, now: Date) {
+  const posted = { rows: form.rows, reason: form.reason, lateReason: form.lateReason };
+  if (context.target.kind !== 'session') return renderWeek(c, context, { status: 400, posted: { ...posted, errors: { form: ['Sign in to ask for a late change'] } } });
+  const stored = await readTimesheet(context.viewer, context.person.email, context.weekStart);
+  const notes = new Map((stored.kind === 'ok' ? stored.view.entries : []).flatMap((entry) => (entry.note ? [[`${entry.projectId}#${entry.date}`, entry.note] as const] : [])));
+  const grid = entriesOfGrid(context.weekStart, form.rows, notes);
+  const parsed = lateEditSchema(context.weekStart, { weeklyCapHours: environment.timesheetWeeklyCapHours }).safeParse({ entries: grid.entries, reason: form.lateReason });
+  if (!parsed.success || Object.keys(grid.rowErrors).length > 0) {
+    const issues = parsed.success ? [] : issuesOf(parsed.error);
+    const lateReason = issues.find((issue) => issue.path === 'reason')?.message;
+    const errors = pageErrors(
+      issues.filter((issue) => issue.path !== 'reason'),
+      grid.cells,
+      grid.rowErrors,
+    );
+    return renderWeek(c, context, { status: 400, posted: { ...posted, errors: { ...errors, ...(lateReason ? { lateReason } : {}) } } });
+  }
+  const result = await requestLateEdit(context.viewer, context.person.email, context.weekStart, parsed.data, now);
+  switch (result.kind) {
+    case 'requested':
+      return c.redirect(`/timesheets/${context.weekStart}?done=late-edit`, 303);
+    case 'invalid':
+      return renderWeek(c, context, { status: 400, posted: { ...posted, errors: pageErrors(result.issues, grid.cells) } });
+    case 'open-already':
+      return renderWeek(c, context, { status: 409, notice: { tone: 'bad', text: 'A late change of this week is already waiting for your manager; nothing new was asked.' } });
+    case 'not-locked':
+      return renderWeek(c, context, { status: 409, notice: { tone: 'info', text: 'This week has not locked: change it directly.' } });
+    case 'forbidden':
+    case 'not-found':
+      return c.html(<WeekNotFoundPage />, 404);
+  }
 }
 
 /** The person a page is for: the signed-in one (undefined with sign-in off: nobody). */
@@ -455,7 +511,7 @@ export function timesheetRoutes({ now }: RouteOptions) {
     const person = signedInPerson(viewer);
     if (!person) return c.html(<NoPersonPage />);
     const done = c.req.query('done');
-    return renderWeek(c, { person, viewer, weekStart: c.req.valid('param').weekStart, target: { kind: 'session' } }, done === 'saved' || done === 'submitted' ? { notice: DONE_NOTICES[done] } : {});
+    return renderWeek(c, { person, viewer, weekStart: c.req.valid('param').weekStart, target: { kind: 'session' }, now: now() }, done === 'saved' || done === 'submitted' || done === 'late-edit' ? { notice: DONE_NOTICES[done] } : {});
   });
 
   routes.post('/timesheets/:weekStart', pageWeek, validated('form', z.unknown(), acceptsAll), async (c) => {
@@ -464,7 +520,7 @@ export function timesheetRoutes({ now }: RouteOptions) {
     if (!person) return c.html(<NoPersonPage />);
     const { weekStart } = c.req.valid('param');
     // Post/redirect/get: reloading the page does not send the form again.
-    return weekPost(c, { person, viewer, weekStart, target: { kind: 'session' } }, readWeekForm(c.req.valid('form')), now(), (what) =>
+    return weekPost(c, { person, viewer, weekStart, target: { kind: 'session' }, now: now() }, readWeekForm(c.req.valid('form')), now(), (what) =>
       c.redirect(`/timesheets/${weekStart}?done=${what}`, 303),
     );
   });
@@ -487,7 +543,7 @@ export function timesheetRoutes({ now }: RouteOptions) {
     const key = c.req.query('key');
     const person = await linkAccess(c, email, weekStart, key);
     if (person instanceof Response) return person;
-    return renderWeek(c, { person, viewer: personViewer(person), weekStart, target: { kind: 'link', key: key! } });
+    return renderWeek(c, { person, viewer: personViewer(person), weekStart, target: { kind: 'link', key: key! }, now: now() });
   });
 
   routes.post('/timesheets/:email/:weekStart/link', linkWeek, validated('form', z.unknown(), acceptsAll), async (c) => {
@@ -496,7 +552,7 @@ export function timesheetRoutes({ now }: RouteOptions) {
     // The key is checked first, whatever else the form holds.
     const person = await linkAccess(c, email, weekStart, form.key);
     if (person instanceof Response) return person;
-    const context: WeekContext = { person, viewer: personViewer(person), weekStart, target: { kind: 'link', key: form.key! } };
+    const context: WeekContext = { person, viewer: personViewer(person), weekStart, target: { kind: 'link', key: form.key! }, now: now() };
     return weekPost(c, context, form, now(), (what) => renderWeek(c, context, { notice: DONE_NOTICES[what] }));
   });
 
