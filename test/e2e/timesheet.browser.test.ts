@@ -130,3 +130,33 @@ describe('filling in a week from the reminder link, on a phone', () => {
     expect(stored).toMatchObject({ status: 'SUBMITTED', totals: { total: 38 } });
   });
 });
+
+describe('asking for a late change of a locked week, signed in on a phone', () => {
+  // Locked long ago: 3 working days after the week ended.
+  const LOCKED = '2026-03-02';
+
+  it('signs in and shows the locked week as a change to ask for', async () => {
+    await page.goto(`${env.stack.urls.web}/timesheets/${LOCKED}`);
+    await page.waitForURL(/\/interaction\//);
+    await page.getByRole('button', { name: /Mia Lopez/ }).click();
+    await page.waitForURL(`${env.stack.urls.web}/timesheets/${LOCKED}`);
+
+    expect(await page.locator('main').textContent()).toContain('This week locked on');
+    expect(await page.getByRole('button', { name: 'Save draft' }).count()).toBe(0);
+  });
+
+  it('sends the corrected grid and a reason to the line manager, and shows it waiting', async () => {
+    await page.getByLabel('Project for new row 1').selectOption({ label: 'Warehouse scanners' });
+    await page.getByLabel('New row 1, Mon 2 Mar').fill('8');
+    await page.getByLabel('Why does the week change after it locked?').fill('I was on site and forgot to book it');
+
+    await page.getByRole('button', { name: 'Ask my manager to approve this change' }).click();
+
+    await page.getByText('Your late change was sent to your line manager').waitFor();
+    expect(await page.locator('main').textContent()).toContain('is waiting for your line manager');
+    await page.screenshot({ path: `${SCREENSHOTS}/phone-timesheet-late-change.png`, fullPage: true });
+    // Mia's line manager in the demo directory.
+    const request = await env.waitForEmail('jonas.weber@example.org', 'Mia Lopez');
+    expect(request.body.text).toContain('I was on site and forgot to book it');
+  });
+});

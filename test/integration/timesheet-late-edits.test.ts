@@ -133,6 +133,14 @@ describe('a late edit after lock', () => {
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['submitted', 'late-edit-requested', 'late-edit-decided']));
     expect((await (await api(`/api/timesheet-edits/${editId}`, SAM)).json()) as { status: string }).toMatchObject({ status: 'APPROVED' });
   });
+
+  it('keeps the review’s own trail, readable by the person and not by a colleague', async () => {
+    const own = await api(`/api/timesheet-edits/${editId}/history`, SAM);
+    const colleague = await api(`/api/timesheet-edits/${editId}/history`, JONAS);
+
+    expect(((await own.json()) as { items: { type: string }[] }).items.map((event) => event.type)).toEqual(expect.arrayContaining(['review-planned', 'decided']));
+    expect(colleague.status).toBe(404);
+  });
 });
 
 describe('a rejected late edit', () => {
