@@ -94,6 +94,12 @@ const FUNCTION_SETTINGS: Record<FunctionKey, FunctionSettings> = {
   sendTimesheetDigest: { tableAccess: { items: ['GetItem', 'PutItem', 'DeleteItem'] }, sendsEmail: true, timeout: CHASE_STEP_TIMEOUTS.sendTimesheetDigest },
   // Cognito's pre token generation trigger: reads the event only. Cognito waits 5 seconds for a trigger.
   addTokenClaims: { timeout: Duration.seconds(5) },
+  // The invoice, its vendor's invoices of the window and the same number (indexes), the projects,
+  // their ledgers and POs; commits amounts (conditional updates), moves the status, audits.
+  checkInvoice: { tableAccess: { items: ['GetItem', 'PutItem', 'UpdateItem'], queriesIndexes: true } },
+  // Posts to each project's ledger and PO (conditional updates), moves the status, claims "sent"
+  // markers, emails finance (by role) and the budget alerts.
+  postInvoice: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'] }, sendsEmail: true, linksToPages: true },
 };
 
 /**

@@ -15,7 +15,7 @@ import { WeekStartSchema } from '#domain/working-time.ts';
 export type PayloadOf<S extends z.ZodType> = { readonly [K in keyof z.input<S>]-?: unknown };
 
 /** Every workflow in the registry, by key; its state machine's ARN reaches the functions in `<KEY>_STATE_MACHINE_ARN`. */
-export const WORKFLOW_KEYS = ['intake', 'timesheetChase', 'timesheetEdit', 'report'] as const;
+export const WORKFLOW_KEYS = ['intake', 'timesheetChase', 'timesheetEdit', 'invoice', 'report'] as const;
 export type WorkflowKey = (typeof WORKFLOW_KEYS)[number];
 
 /**
@@ -27,6 +27,7 @@ export const WORKFLOW_SUBJECTS: Readonly<Record<WorkflowKey, { readonly subjectT
   intake: { subjectType: 'proposal', idField: 'proposalId' },
   timesheetChase: undefined,
   timesheetEdit: { subjectType: 'timesheet-edit', idField: 'editId' },
+  invoice: { subjectType: 'invoice', idField: 'invoiceId' },
   report: undefined,
 };
 
@@ -82,6 +83,12 @@ export const ReportExecutionInputSchema = z
   .strict();
 export type ReportExecutionInput = z.input<typeof ReportExecutionInputSchema>;
 
+/** Invoice execution input: `{ "invoiceId": "<uuid>" }`. */
+export const InvoiceExecutionInputSchema = z.object({ invoiceId: z.uuid() });
+
+/** "Check invoice" and "Post invoice": the invoice, and the execution asking (only its own may). */
+export const InvoiceStepInputSchema = z.object({ invoiceId: z.uuid(), executionName: z.string().min(1).max(80) });
+
 /** Late-edit execution input: `{ "editId": "<uuid>" }`. */
 export const TimesheetEditExecutionInputSchema = z.object({ editId: z.uuid() });
 
@@ -108,6 +115,8 @@ export const LevelRequestSchema = z.object({
   level: z.number().int().min(1),
   levelName: z.string().min(1),
   levelCount: z.number().int().min(1),
+  /** Where the level stands in the review's plan (1 for its first): levels a condition left out are skipped. */
+  position: z.number().int().min(1).optional(),
   quorum: z.enum(['any', 'all']),
   slotCount: z.number().int().min(1),
   timeoutSeconds: z.number().positive(),

@@ -7,6 +7,8 @@ import type { FunctionKey } from '#handlers/catalogue.ts';
 import bundledProposalPolicy from '../functions/config/approval-policies/proposal.json' with { type: 'json' };
 import { stateMachineArnVariable, type WorkflowKey } from './contracts.ts';
 import { buildIntakeWorkflow } from './intake-workflow.ts';
+import { buildInvoiceWorkflow } from './invoice-workflow.ts';
+import bundledInvoicePolicy from '../functions/config/approval-policies/invoice.json' with { type: 'json' };
 import { buildTimesheetChaseWorkflow } from './timesheet-chase-workflow.ts';
 import { buildTimesheetEditWorkflow } from './timesheet-edit-workflow.ts';
 import bundledTimesheetEditPolicy from '../functions/config/approval-policies/timesheet-edit.json' with { type: 'json' };
@@ -59,6 +61,15 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
     respondedBy: ['web', 'requestApproval', 'approvalSweeper'],
     approvalPolicy: { bundled: bundledTimesheetEditPolicy, overridePathVariable: 'TIMESHEET_EDIT_POLICY_PATH' },
     build: (scope, functions, options) => buildTimesheetEditWorkflow(scope, functions, options),
+  },
+  {
+    key: 'invoice',
+    description: "Invoice processing: checks an invoice against duplicates, budgets and purchase orders, reviews it by amount (or approves it by policy), and posts it to the projects' actuals once.",
+    invokes: ['checkInvoice', 'postInvoice', 'advanceReview', 'requestApproval', 'recordOutcome'],
+    startedBy: ['web'],
+    respondedBy: ['web', 'requestApproval', 'approvalSweeper'],
+    approvalPolicy: { bundled: bundledInvoicePolicy, overridePathVariable: 'INVOICE_POLICY_PATH' },
+    build: (scope, functions, options) => buildInvoiceWorkflow(scope, functions, options),
   },
 ];
 

@@ -15,6 +15,7 @@ const StoredApprovalSchema = z.object({
   level: z.number(),
   levelName: z.string(),
   levelCount: z.number(),
+  position: z.number().optional(),
   slot: z.number(),
   slotCount: z.number(),
   quorum: z.enum(['any', 'all']),

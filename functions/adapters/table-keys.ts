@@ -31,16 +31,16 @@
  * | timesheet chase run (TTL; a week's runs give the rounds) | CHASE#weekStart / RUN#runId | | | |
  * | timesheet chase findings of a run (TTL) | CHASE#weekStart / FINDINGS#runId | | | |
  * | timesheet chase reminder batch of a run (TTL) | CHASE#weekStart / BATCH#runId#index | | | |
+ * | invoice (a `version` for optimistic updates) | INVOICE#id / INVOICE | by status: INVOICES#status / receivedAt#id | a vendor's: INVOICES-OF-VENDOR#vendorKey / issueDate#id | by number: INVOICE-NUMBERS#normalisedNumber / vendorKey#id |
+ * | a vendor's invoice number, claimed once | INVOICE-NUMBER#vendorKey#normalisedNumber / UNIQUE | | | |
+ * | an invoice in its project's collection | PROJECT#id / INVOICE#receivedAt#invoiceId | | | |
+ * | project ledger (actuals, committed; the invoice ids each holds) | PROJECT#id / FINANCE | | | every project's: PROJECT-FINANCE / projectId |
+ * | purchase order | PO#number / PO | | | |
  * | report definition | REPORT#id / REPORT | sparse, enabled ones by when due: REPORTS-DUE / nextRunAt#id | | all: REPORTS / lower-cased name#id |
  * | report run (runId = execution name, which sorts by scheduled minute) | REPORT#id / RUN#runId | | | |
  * | report copy of one recipient | REPORT#id / DELIVERY#runId#email | | | |
  * | "default reports created" marker | REPORT-DEFAULTS / SEEDED | | | |
  *
- * Planned for the next processes, on the same indexes (builders are added with them):
- * - invoice: INVOICE#id / INVOICE; uniqueness of (vendor, normalised number): INVOICE-NUMBER#vendor#number
- *   / UNIQUE (conditional put); gsi1 by status: INVOICES#status / receivedAt#id; by project: link items
- *   PROJECT#id / INVOICE#invoiceId in the project's collection; gsi3 by vendor: VENDOR#id / issueDate#id;
- *   posted actuals as counters on the project item (ADD with NOT contains(postedInvoiceIds)).
  */
 
 /** The generic secondary indexes: the CDK table, the local table and the repositories all read this list. */
@@ -165,6 +165,26 @@ export const keys = {
   timesheetEditsOfWeek: (email: string, weekStart: string) => `TIMESHEET-EDITS#${email}#${weekStart}`,
   /** The one open late edit of a person's week (its id): a second request is refused while it is open. */
   openTimesheetEdit: (email: string, weekStart: string) => ({ pk: `TIMESHEET#${email}#${weekStart}`, sk: 'OPEN-EDIT' }),
+
+  // Invoices (issue 11).
+  /** An invoice. */
+  invoice: (id: string) => ({ pk: `INVOICE#${id}`, sk: 'INVOICE' }),
+  /** gsi1: invoices by status, by arrival. */
+  invoicesByStatus: (status: string) => `INVOICES#${status}`,
+  /** gsi2: a vendor's invoices, by issue date (the suspected-duplicate window). */
+  invoicesOfVendor: (vendorKey: string) => `INVOICES-OF-VENDOR#${vendorKey}`,
+  /** gsi3: invoices by normalised number, whoever sent them (a near-identical vendor's). */
+  invoicesByNumber: (normalisedNumber: string) => `INVOICE-NUMBERS#${normalisedNumber}`,
+  /** The one invoice a vendor may have under a number: claimed with a conditional put. */
+  invoiceNumberClaim: (vendorKey: string, normalisedNumber: string) => ({ pk: `INVOICE-NUMBER#${vendorKey}#${normalisedNumber}`, sk: 'UNIQUE' }),
+  /** An invoice in its project's collection, by arrival. */
+  projectInvoice: (projectId: string, receivedAt: string, invoiceId: string) => ({ pk: `PROJECT#${projectId}`, sk: `INVOICE#${receivedAt}#${invoiceId}` }),
+  /** A project's ledger: posted actuals and committed amounts, and the invoices each holds. */
+  projectFinance: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'FINANCE' }),
+  /** gsi3: every project's ledger, for a portfolio report. */
+  allProjectFinance: 'PROJECT-FINANCE',
+  /** A purchase order. */
+  purchaseOrder: (poNumber: string) => ({ pk: `PO#${poNumber}`, sk: 'PO' }),
 
   // Reports (issue 12).
   /** A report definition. */

@@ -29,6 +29,11 @@ export interface Approval {
   readonly levelName: string;
   /** How many levels the review has, to say "level 2 of 3". */
   readonly levelCount: number;
+  /**
+   * Where its level stands in the review's plan (1 for the first). The policy's level numbers
+   * skip the levels a condition left out; approvals stored before it count by `level`.
+   */
+  readonly position?: number;
   /** Position of this approver in the level; with `slotCount`, names the level's other approvals. */
   readonly slot: number;
   readonly slotCount: number;
@@ -280,4 +285,9 @@ export function decisionsOf(approvals: readonly Approval[]): EarlierDecision[] {
       ...(decided.comment ? { comment: decided.comment } : {}),
     }))
     .sort((a, b) => a.level - b.level || a.decidedAt.localeCompare(b.decidedAt));
+}
+
+/** Where an approval's level stands in its review's plan, 1 for the first (as people count levels). */
+export function stageOf(approval: Pick<Approval, 'level' | 'position'>): number {
+  return approval.position ?? approval.level;
 }

@@ -1,4 +1,4 @@
-import type { Approval, EarlierDecision } from '#domain/approval.ts';
+import { stageOf, type Approval, type EarlierDecision } from '#domain/approval.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { SubjectView } from '#domain/subject.ts';
 import { environment } from '#adapters/environment.ts';
@@ -66,7 +66,7 @@ export function approvalRequestEmail(input: ApprovalRequestEmailInput): EmailMes
   const prefix = input.kind === 'reminder' ? 'Reminder: approval needed' : 'Approval needed';
   const subject = oneLine(`${prefix}: ${view.title}${view.headline ? ` (${view.headline})` : ''}`);
   const due = formatDateTime(approval.dueAt, environment.orgTimeZone);
-  const stage = `Level ${approval.level} of ${approval.levelCount}: ${approval.levelName}`;
+  const stage = `Level ${stageOf(approval)} of ${approval.levelCount}: ${approval.levelName}`;
   const quorum =
     approval.slotCount > 1
       ? approval.quorum === 'any'
@@ -161,7 +161,7 @@ export function approvalClosedEmail(input: {
     <EmailLayout title={subject}>
       <p>Hello {approval.approver.name},</p>
       <p>
-        You no longer need to decide on <strong>{view.title}</strong> (level {approval.level}, {approval.levelName}). {why} The links in the earlier email
+        You no longer need to decide on <strong>{view.title}</strong> (level {stageOf(approval)}, {approval.levelName}). {why} The links in the earlier email
         now say so.
       </p>
       <p>
@@ -172,7 +172,7 @@ export function approvalClosedEmail(input: {
   return message(subject, html, [
     `Hello ${approval.approver.name},`,
     '',
-    `You no longer need to decide on "${view.title}" (level ${approval.level}, ${approval.levelName}). ${why} The links in the earlier email now say so.`,
+    `You no longer need to decide on "${view.title}" (level ${stageOf(approval)}, ${approval.levelName}). ${why} The links in the earlier email now say so.`,
     '',
     `See the ${view.noun}: ${input.subjectUrl}`,
   ]);

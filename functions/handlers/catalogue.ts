@@ -52,6 +52,14 @@ export const FUNCTION_CATALOGUE = {
     entry: 'functions/handlers/send-timesheet-digest.ts',
     description: 'Timesheet chase: sends the PMO a digest of the run (counts, compliance by manager and department, who is missing).',
   },
+  checkInvoice: {
+    entry: 'functions/handlers/check-invoice.ts',
+    description: 'Invoice workflow: flags suspected duplicates, matches budgets and purchase orders, commits the amounts, and decides between a review and approval by policy.',
+  },
+  postInvoice: {
+    entry: 'functions/handlers/post-invoice.ts',
+    description: "Invoice workflow: posts an approved invoice to its projects' actuals once, sends finance a summary and the budget alerts.",
+  },
   addTokenClaims: {
     entry: 'functions/handlers/add-token-claims.ts',
     description: "Cognito pre token generation (V2_0): adds the user's e-mail address to the access token, by which the API finds the directory person.",

@@ -1,4 +1,5 @@
 import { proposalRegistration } from './proposal-subject.ts';
+import { invoiceRegistration } from './invoice-subject.ts';
 import { registerSubjectType } from './review/subject-registry.ts';
 import { timesheetEditRegistration } from './timesheet-edit-subject.ts';
 
@@ -9,3 +10,4 @@ import { timesheetEditRegistration } from './timesheet-edit-subject.ts';
  */
 registerSubjectType(proposalRegistration);
 registerSubjectType(timesheetEditRegistration);
+registerSubjectType(invoiceRegistration);

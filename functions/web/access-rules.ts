@@ -19,6 +19,7 @@ const PUBLIC: AccessRule = { kind: 'public' };
 const LINK: AccessRule = { kind: 'link' };
 const SIGNED_IN: AccessRule = { kind: 'signed-in' };
 const PMO: AccessRule = { kind: 'role', roles: ['pmo'] };
+const FINANCE_OR_PMO: AccessRule = { kind: 'role', roles: ['finance', 'pmo'] };
 
 /**
  * The rule of every route, by `METHOD /path` as the app's route table spells it (HEAD goes with
@@ -75,6 +76,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'POST /api/people': PMO,
   'GET /api/people/:email': SIGNED_IN,
   'PATCH /api/people/:email': PMO,
+
+  // Invoices (issue 11): finance and the PMO enter and list them; a project's manager reads its own.
+  'POST /api/invoices': FINANCE_OR_PMO,
+  'GET /api/invoices': SIGNED_IN,
+  'GET /api/invoices/:id': SIGNED_IN,
+  'PUT /api/purchase-orders/:number': FINANCE_OR_PMO,
+  'GET /api/purchase-orders/:number': FINANCE_OR_PMO,
 
   // Working time (issue 10): leave, holiday calendars, work patterns.
   'GET /leave': SIGNED_IN,

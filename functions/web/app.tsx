@@ -24,12 +24,16 @@ import { submitterLinks } from './routes/submitter-links.tsx';
 import { STYLESHEET } from './styles.ts';
 import { authFromEnvironment, type WebAuth } from './viewer.ts';
 import { viewerRoutes } from './routes/viewer-routes.tsx';
+import { invoicesApi } from './routes/invoices-api.tsx';
 
 /** The longest path segment any route takes (an email address is at most 254 characters). */
 const MAX_PATH_SEGMENT = 320;
 
 /** The largest request body accepted: a proposal is a few kilobytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The most a posted invoice may be (a UBL e-invoice's XML, as parseUblInvoice reads it). */
+export const MAX_INVOICE_BODY_BYTES = 1024 * 1024;
 
 /** Things the app takes from outside, so tests can set the clock. */
 export interface WebAppOptions {
@@ -93,12 +97,11 @@ export function createWebApp(options: WebAppOptions = {}) {
     });
     return securityHeaders(c, next);
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => payloadTooLarge(c, MAX_BODY_BYTES, isApi(c)),
-    }),
-  );
+  // Invoices may arrive as UBL e-invoices, which run to a few hundred kilobytes: their one route
+  // has its own, larger limit; everything else keeps the small one.
+  const invoiceBodies = bodyLimit({ maxSize: MAX_INVOICE_BODY_BYTES, onError: (c) => payloadTooLarge(c, MAX_INVOICE_BODY_BYTES, true) });
+  const otherBodies = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => payloadTooLarge(c, MAX_BODY_BYTES, isApi(c)) });
+  app.use((c, next) => (c.req.method === 'POST' && c.req.path === '/api/invoices' ? invoiceBodies(c, next) : otherBodies(c, next)));
 
   // No id, email or key of this product is longer than this: a longer path segment names nothing,
   // and must not reach a key lookup (DynamoDB refuses keys over 2 KB with a server error).
@@ -143,6 +146,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.route('/', timesheetRoutes(shared));
   app.route('/api/proposals', proposalsApi(shared));
   app.route('/api/people', peopleApi(shared));
+  app.route('/api', invoicesApi(shared));
   app.route('/api', historyApi());
   app.route('/api', viewerRoutes());
 

@@ -72,6 +72,11 @@ const EXPECTED_TABLE_ACCESS: Readonly<Record<string, ExpectedTableAccess>> = {
   sendTimesheetDigest: { table: ['GetItem', 'PutItem', 'DeleteItem'], queriesIndexes: false },
   // Cognito's token trigger reads its event only.
   addTokenClaims: { table: [], queriesIndexes: false },
+  // Invoices: checking reads by key and by index (a vendor's window, the same number) and writes
+  // the ledgers and the status; posting updates the ledgers and POs, claims "sent" markers and
+  // reads role members (a base-table query).
+  checkInvoice: { table: ['GetItem', 'PutItem', 'UpdateItem'], queriesIndexes: true },
+  postInvoice: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: false },
 };
 
 /** The functions an EventBridge rule invokes; a failed invocation goes to the dead-letter queue. */
@@ -88,6 +93,7 @@ const EMAIL_SENDERS: readonly FunctionKey[] = [
   'emailEvents',
   'sendTimesheetReminders',
   'sendTimesheetDigest',
+  'postInvoice',
 ];
 
 /** A statement's resources, each as JSON, to compare with an ARN as the template spells it. */

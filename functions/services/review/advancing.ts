@@ -43,6 +43,7 @@ async function levelRequest(subject: ReviewSubject, plan: ReviewPlan, policyLeve
         level: policyLevel.level,
         levelName: policyLevel.name,
         levelCount: plan.levels.length,
+        position: plan.levels.findIndex((planned) => planned.level === policyLevel.level) + 1,
         quorum: policyLevel.quorum,
         slotCount: assignees.length,
         timeoutSeconds: timeoutMs / 1000,

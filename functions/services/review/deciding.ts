@@ -1,4 +1,4 @@
-import { linkStateOf, resultOf, statusForDecision, type Approval, type ApprovalDecision, type DecisionInput, type EarlierDecision, type LinkState } from '#domain/approval.ts';
+import { linkStateOf, resultOf, stageOf, statusForDecision, type Approval, type ApprovalDecision, type DecisionInput, type EarlierDecision, type LinkState } from '#domain/approval.ts';
 import { reviewAudit } from '#domain/audit.ts';
 import { approvalIdFor, linkSecretMatches } from '#domain/link-secret.ts';
 import type { SubjectRef } from '#domain/subject.ts';
@@ -102,7 +102,7 @@ function closedView(view: FoundView, closed: 'decided' | 'withdrawn'): ApprovalV
 /** Whether an approval's decision ends its whole review: a rejection, or the last approval of the last level. */
 async function settlesReview(decided: Approval, decision: DecisionInput['decision']): Promise<boolean> {
   if (decision === 'reject') return true;
-  if (decided.level < decided.levelCount) return false;
+  if (stageOf(decided) < decided.levelCount) return false;
   if (decided.quorum === 'any') return true;
   for (let slot = 0; slot < decided.slotCount; slot += 1) {
     if (slot === decided.slot) continue;

@@ -32,6 +32,7 @@ export async function requestApproval(input: RequestApprovalInput, now: Date): P
     level: request.level,
     levelName: request.levelName,
     levelCount: request.levelCount,
+    ...(request.position ? { position: request.position } : {}),
     slot: assignee.slot,
     slotCount: request.slotCount,
     quorum: request.quorum,

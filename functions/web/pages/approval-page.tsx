@@ -1,4 +1,4 @@
-import type { Approval, EarlierDecision, LinkState } from '#domain/approval.ts';
+import { stageOf, type Approval, type EarlierDecision, type LinkState } from '#domain/approval.ts';
 import { formatDateTime } from '#domain/format.ts';
 import type { SubjectView } from '#domain/subject.ts';
 import { environment } from '#adapters/environment.ts';
@@ -25,7 +25,7 @@ export function ApprovalPage(props: {
     <Layout title={`${props.error ? 'Error: ' : ''}Decide: ${subject.title}`}>
       <h1>Decide on “{subject.title}”</h1>
       <p>
-        {approval.approver.name}, your decision is requested for level {approval.level} of {approval.levelCount}: {approval.levelName}. Please decide by{' '}
+        {approval.approver.name}, your decision is requested for level {stageOf(approval)} of {approval.levelCount}: {approval.levelName}. Please decide by{' '}
         {formatDateTime(approval.dueAt, environment.orgTimeZone)}.
       </p>
       {approval.onBehalfOf ? (
@@ -80,8 +80,8 @@ function whatHappensNext(approval: Approval, decision: 'approve' | 'reject'): st
   if (approval.quorum === 'all' && approval.slotCount > 1) {
     return `The level is settled when all ${approval.slotCount} approvers have approved; the review then goes on.`;
   }
-  if (approval.level < approval.levelCount) {
-    return `The review moves on to level ${approval.level + 1} of ${approval.levelCount}; its approvers will see your comment. The submitter is told the outcome when the review ends.`;
+  if (stageOf(approval) < approval.levelCount) {
+    return `The review moves on to level ${stageOf(approval) + 1} of ${approval.levelCount}; its approvers will see your comment. The submitter is told the outcome when the review ends.`;
   }
   return 'This was the last level: the submitter will be told the outcome.';
 }
