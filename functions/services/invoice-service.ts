@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { holdsAny, mayRead, type Viewer } from '#domain/access.ts';
 import { approvalPolicySchema, inBaseCurrency, levelsFor } from '#domain/approval-policy.ts';
-import { SYSTEM_ACTOR, type AuditEvent } from '#domain/audit.ts';
+import { chronological, SYSTEM_ACTOR, type AuditEvent } from '#domain/audit.ts';
 import {
   amountsByProject,
   budgetMatch,
@@ -33,7 +33,7 @@ import { InvalidCursorError } from '#adapters/table-keys.ts';
 import { workflowClient } from '#adapters/workflow-client.ts';
 import bundledPolicy from '../config/approval-policies/invoice.json' with { type: 'json' };
 import { pageUrl } from './links.ts';
-import { getProject } from './project-service.ts';
+import { getProject, listProjectsManagedBy } from './project-service.ts';
 
 /** The invoice process's policy: the engine's levels, plus its own thresholds and gates. */
 export const InvoicePolicySchema = approvalPolicySchema({
@@ -270,23 +270,31 @@ export interface InvoiceQuery {
 }
 
 /** What listing invoices came to. */
-export type InvoiceListing = { readonly kind: 'forbidden' } | { readonly kind: 'invalid'; readonly path: string; readonly message: string } | { readonly kind: 'ok'; readonly page: InvoicePage };
+export type InvoiceListing = { readonly kind: 'not-found' } | { readonly kind: 'invalid'; readonly path: string; readonly message: string } | { readonly kind: 'ok'; readonly page: InvoicePage };
+
+/** How many of a manager's projects' newest invoices a listing without a project reads. */
+const MANAGED_LISTING_LIMIT = 100;
 
 /**
- * Invoices by status (finance and the PMO) or by project (also that project's manager), newest
- * first, a page at a time.
+ * Invoices by status (finance and the PMO; `PENDING_APPROVAL` when none is asked) or by project
+ * (also that project's manager), newest first, a page at a time. Anyone else gets the newest
+ * invoices of the projects they manage, in one page.
  */
 export async function listInvoices(viewer: Viewer, query: InvoiceQuery): Promise<InvoiceListing> {
   const all = viewer.kind === 'open' || holdsAny(viewer, ['finance', 'pmo']);
+  const withStatus = (page: InvoicePage): InvoicePage => (query.status ? { ...page, items: page.items.filter((invoice) => invoice.status === query.status) } : page);
   try {
     if (query.projectId) {
       const project = await getProject(query.projectId);
-      if (!project || !(all || (viewer.kind === 'person' && project.manager.email === viewer.email))) return { kind: 'forbidden' };
-      const page = await invoiceRepository.listByProject(query.projectId, { limit: query.limit, cursor: query.cursor });
-      return { kind: 'ok', page: query.status ? { ...page, items: page.items.filter((invoice) => invoice.status === query.status) } : page };
+      if (!project || !(all || (viewer.kind === 'person' && project.manager.email === viewer.email))) return { kind: 'not-found' };
+      return { kind: 'ok', page: withStatus(await invoiceRepository.listByProject(query.projectId, { limit: query.limit, cursor: query.cursor })) };
     }
-    if (!all) return { kind: 'forbidden' };
-    return { kind: 'ok', page: await invoiceRepository.listByStatus(query.status ?? 'PENDING_APPROVAL', { limit: query.limit, cursor: query.cursor }) };
+    if (all) return { kind: 'ok', page: await invoiceRepository.listByStatus(query.status ?? 'PENDING_APPROVAL', { limit: query.limit, cursor: query.cursor }) };
+    const managed = viewer.kind === 'person' ? await listProjectsManagedBy(viewer.email) : [];
+    const pages = await Promise.all(managed.map((project) => invoiceRepository.listByProject(project.id, { limit: MANAGED_LISTING_LIMIT })));
+    const unique = new Map(pages.flatMap((page) => page.items).map((invoice) => [invoice.id, invoice]));
+    const newest = [...unique.values()].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+    return { kind: 'ok', page: withStatus({ items: newest.slice(0, query.limit) }) };
   } catch (error) {
     if (error instanceof InvalidCursorError) return { kind: 'invalid', path: 'cursor', message: 'The cursor is not valid for this listing' };
     throw error;
@@ -341,4 +349,16 @@ export async function savePurchaseOrder(
 /** A purchase order, if there is one with this number. */
 export function getPurchaseOrder(poNumber: string): Promise<PurchaseOrder | undefined> {
   return projectFinanceRepository.getPurchaseOrder(poNumber);
+}
+
+/** An invoice's trail (its statuses and its review's events), oldest first. */
+export async function invoiceHistory(id: string): Promise<AuditEvent[]> {
+  return chronological(await auditRepository.listForSubject(invoiceSubject(id)));
+}
+
+/** The titles of an invoice's projects, by id. */
+export async function invoiceProjectTitles(invoice: Pick<Invoice, 'lines'>): Promise<Map<string, string>> {
+  const ids = [...new Set(invoice.lines.map((line) => line.projectId))];
+  const projects = await Promise.all(ids.map((projectId) => getProject(projectId)));
+  return new Map(projects.flatMap((project) => (project ? [[project.id, project.title] as const] : [])));
 }

@@ -155,6 +155,11 @@ export async function projectHistory(id: string): Promise<AuditEvent[] | undefin
 }
 
 /** Every ACTIVE project, by title: what people book hours to. */
+/** The projects a person manages. */
+export async function listProjectsManagedBy(email: string): Promise<Project[]> {
+  return projectRepository.listByManager(email);
+}
+
 export async function listActiveProjects(): Promise<Project[]> {
   const projects = await projectRepository.listAllOfStatus('ACTIVE');
   return projects.sort((a, b) => a.title.localeCompare(b.title, 'en') || a.id.localeCompare(b.id));

@@ -78,6 +78,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'PATCH /api/people/:email': PMO,
 
   // Invoices (issue 11): finance and the PMO enter and list them; a project's manager reads its own.
+  'GET /invoices': SIGNED_IN,
+  'GET /invoices/new': FINANCE_OR_PMO,
+  'POST /invoices': FINANCE_OR_PMO,
+  'GET /invoices/:id': SIGNED_IN,
   'POST /api/invoices': FINANCE_OR_PMO,
   'GET /api/invoices': SIGNED_IN,
   'GET /api/invoices/:id': SIGNED_IN,

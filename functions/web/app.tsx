@@ -25,6 +25,7 @@ import { STYLESHEET } from './styles.ts';
 import { authFromEnvironment, type WebAuth } from './viewer.ts';
 import { viewerRoutes } from './routes/viewer-routes.tsx';
 import { invoicesApi } from './routes/invoices-api.tsx';
+import { invoiceRoutes } from './routes/invoice-routes.tsx';
 
 /** The longest path segment any route takes (an email address is at most 254 characters). */
 const MAX_PATH_SEGMENT = 320;
@@ -34,6 +35,11 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The most a posted invoice may be (a UBL e-invoice's XML, as parseUblInvoice reads it). */
 export const MAX_INVOICE_BODY_BYTES = 1024 * 1024;
+
+/** The body limit of a route (`POST /api/invoices` takes e-invoices; every other, small bodies). */
+export function maxBodyBytesFor(method: string, path: string): number {
+  return method === 'POST' && path === '/api/invoices' ? MAX_INVOICE_BODY_BYTES : MAX_BODY_BYTES;
+}
 
 /** Things the app takes from outside, so tests can set the clock. */
 export interface WebAppOptions {
@@ -101,7 +107,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   // has its own, larger limit; everything else keeps the small one.
   const invoiceBodies = bodyLimit({ maxSize: MAX_INVOICE_BODY_BYTES, onError: (c) => payloadTooLarge(c, MAX_INVOICE_BODY_BYTES, true) });
   const otherBodies = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => payloadTooLarge(c, MAX_BODY_BYTES, isApi(c)) });
-  app.use((c, next) => (c.req.method === 'POST' && c.req.path === '/api/invoices' ? invoiceBodies(c, next) : otherBodies(c, next)));
+  app.use((c, next) => (maxBodyBytesFor(c.req.method, c.req.path) === MAX_INVOICE_BODY_BYTES ? invoiceBodies(c, next) : otherBodies(c, next)));
 
   // No id, email or key of this product is longer than this: a longer path segment names nothing,
   // and must not reach a key lookup (DynamoDB refuses keys over 2 KB with a server error).
@@ -144,6 +150,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.route('/', peoplePages(shared));
   app.route('/', workingTimeRoutes(shared));
   app.route('/', timesheetRoutes(shared));
+  app.route('/', invoiceRoutes(shared));
   app.route('/api/proposals', proposalsApi(shared));
   app.route('/api/people', peopleApi(shared));
   app.route('/api', invoicesApi(shared));

@@ -108,6 +108,7 @@ table.people td.email { overflow-wrap: anywhere; }
 .status.SUBMITTED { background: #dafbe1; color: var(--ok); }
 .status.NOT_STARTED { background: #eaeef2; color: var(--muted); }
 .week-nav { display: flex; justify-content: space-between; gap: 12px; margin: 8px 0 12px; }
+.status-nav { display: flex; flex-wrap: wrap; gap: 8px 16px; margin: 8px 0 12px; }
 .table-scroll table.timesheet { min-width: 700px; }
 table.timesheet th, table.timesheet td { padding: 4px 6px; vertical-align: middle; }
 table.timesheet thead th { white-space: nowrap; font-size: 14px; }

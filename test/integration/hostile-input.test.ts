@@ -48,7 +48,7 @@ process.env.RATE_LIMIT_SCALE = '1000';
 
 const env = await startTestStack();
 // The app's modules read the stack's configuration: import them once it is set.
-const { createWebApp, MAX_BODY_BYTES } = await import('#web/app.tsx');
+const { createWebApp, maxBodyBytesFor } = await import('#web/app.tsx');
 const ROUTES = routesUnderTest(createWebApp());
 const FIXED = fixedSegments(ROUTES);
 const TABLE = process.env.TABLE_NAME ?? 'pmo';
@@ -266,8 +266,8 @@ function plainSegments(route: RouteUnderTest): fc.Arbitrary<Segment[]> {
 
 
 /** A hostile body is refused; one over the limit (percent-encoding and multi-byte text add up) with 413. */
-function expectedFor(body: HostileBody): Expected {
-  return body.bytes.byteLength > MAX_BODY_BYTES ? 'too-large' : 'refused';
+function expectedFor(body: HostileBody, limit: number): Expected {
+  return body.bytes.byteLength > limit ? 'too-large' : 'refused';
 }
 
 // ---- The battery -----------------------------------------------------------------------------------
@@ -310,7 +310,7 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
               ...(idempotencyKey === undefined ? {} : { headers: { 'idempotency-key': idempotencyKey } }),
               what: `${hostile.what}${idempotencyKey === undefined ? '' : `, Idempotency-Key ${JSON.stringify(idempotencyKey.slice(0, 60))}`}`,
             };
-            await check(request, expectedFor(hostile));
+            await check(request, expectedFor(hostile, maxBodyBytesFor(route.method, route.path)));
           }),
           runs(40),
         ),
@@ -334,7 +334,7 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
     it('refuses a body over the limit with 413 in its own format', async () => {
       await createsNothing(() =>
         fc.assert(
-          fc.asyncProperty(plainSegments(route), oversizedBody(route.api, MAX_BODY_BYTES), async (parts, hostile) => {
+          fc.asyncProperty(plainSegments(route), oversizedBody(route.api, maxBodyBytesFor(route.method, route.path)), async (parts, hostile) => {
             await check({ method: route.method, path: pathOf(route, parts.map((part) => part.wire)), body: hostile, what: hostile.what }, 'too-large');
           }),
           runs(4),
@@ -416,7 +416,7 @@ describe('a connection after a 413', () => {
     try {
       const oversized = await rawRequest(
         env.stack.urls.web,
-        { method: 'POST', path: '/api/proposals', headers: { 'content-type': 'application/json' }, body: new TextEncoder().encode(`{"title":"${'x'.repeat(MAX_BODY_BYTES * 4)}"}`) },
+        { method: 'POST', path: '/api/proposals', headers: { 'content-type': 'application/json' }, body: new TextEncoder().encode(`{"title":"${'x'.repeat(maxBodyBytesFor('POST', '/api/proposals') * 4)}"}`) },
         agent,
       );
       const closes = /\bclose\b/i.test(oversized.headers.get('connection') ?? '');

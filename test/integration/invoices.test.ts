@@ -111,6 +111,17 @@ describe('a clean small invoice', () => {
     const summary = await test.waitForEmail(FEMI, 'Posted: Northwind');
     expect(summary.body.text).toContain('approved by the policy');
   });
+
+  it('shows on the project: actuals, nothing committed, what remains and the burn', async () => {
+    const project = await storedProject('Invoice shown', 10_000_000);
+    const { id } = (await (await post(invoiceBody(project))).json()) as InvoiceJson;
+    await waitForStatus(id, 'POSTED');
+
+    const shown = (await (await api(`/api/projects/${project.id}`, SAM)).json()) as { finance: unknown };
+
+    // 100,000.00 budget, 1,440.00 posted: 98,560.00 left, 1.4 % burnt.
+    expect(shown.finance).toEqual({ currency: 'EUR', budgetMinor: 10_000_000, actualsMinor: 144_000, committedMinor: 0, remainingMinor: 9_856_000, burnPercent: 1.4 });
+  });
 });
 
 describe('a large invoice', () => {
@@ -267,6 +278,17 @@ describe('arrival', () => {
     const project = await storedProject('Invoice forbidden', 10_000_000);
 
     expect((await post(invoiceBody(project), SAM)).status).toBe(403);
+  });
+
+  it('lists a project manager their projects’ invoices, and someone with none nothing', async () => {
+    const project = await storedProject('Invoice listed', 10_000_000);
+    const { id } = (await (await post(invoiceBody(project))).json()) as InvoiceJson;
+
+    const managers = (await (await api('/api/invoices', SAM)).json()) as { items: InvoiceJson[] };
+    const nobody = (await (await api('/api/invoices', JONAS)).json()) as { items: InvoiceJson[] };
+
+    expect(managers.items.map((invoice) => invoice.id)).toContain(id);
+    expect(nobody.items).toEqual([]);
   });
 
   it('hides an invoice from someone with no part in it (404)', async () => {

@@ -176,7 +176,20 @@ function ProjectForm(props: { project: Project } & ProjectFormState) {
 }
 
 /** One project: its facts, the proposal it came from, and the PMO's form to change it. */
-export function ProjectPage(props: { project: Project; history?: readonly AuditEvent[]; saved?: boolean } & ProjectFormState) {
+/** A project's money beyond its budget, in minor units of the budget's currency. */
+export interface ProjectFinanceView {
+  readonly currency: string;
+  readonly actualsMinor: number;
+  readonly committedMinor: number;
+  readonly remainingMinor: number;
+  readonly burnPercent: number | null;
+}
+
+function formatMinor(minor: number, currency: string): string {
+  return `${minor < 0 ? '−' : ''}${formatBudget({ amountMinor: Math.abs(minor), currency })}`;
+}
+
+export function ProjectPage(props: { project: Project; finance?: ProjectFinanceView; history?: readonly AuditEvent[]; saved?: boolean } & ProjectFormState) {
   const { project } = props;
   const hasErrors = Object.values(props.errors ?? {}).some(Boolean);
   return (
@@ -206,6 +219,19 @@ export function ProjectPage(props: { project: Project; history?: readonly AuditE
         </dd>
         <dt>Budget</dt>
         <dd>{formatBudget(project.budget)}</dd>
+        {props.finance ? (
+          <>
+            <dt>Actuals (posted invoices)</dt>
+            <dd>
+              {formatMinor(props.finance.actualsMinor, props.finance.currency)}
+              {props.finance.burnPercent !== null ? ` (${props.finance.burnPercent} % of the budget)` : ''}
+            </dd>
+            <dt>Committed (invoices on their way)</dt>
+            <dd>{formatMinor(props.finance.committedMinor, props.finance.currency)}</dd>
+            <dt>Remaining</dt>
+            <dd class={props.finance.remainingMinor < 0 ? 'error-text' : undefined}>{formatMinor(props.finance.remainingMinor, props.finance.currency)}</dd>
+          </>
+        ) : null}
         <dt>Planned</dt>
         <dd>
           {formatDate(project.plannedStart)} to {formatDate(project.plannedEnd)}

@@ -106,8 +106,8 @@ export function invoicesApi({ now }: RouteOptions) {
   routes.get('/invoices', validated('query', ListQuerySchema, validationProblem), async (c) => {
     const listing = await listInvoices(viewerOf(c), c.req.valid('query'));
     switch (listing.kind) {
-      case 'forbidden':
-        return c.json({ error: 'Forbidden', message: 'Finance and the PMO list invoices; a project manager lists their project’s (projectId)' }, 403);
+      case 'not-found':
+        return c.json({ error: 'NotFound', message: 'No project with this id whose invoices are open to you' }, 404);
       case 'invalid':
         return validationProblem(c, [{ path: listing.path, message: listing.message }]);
       case 'ok':

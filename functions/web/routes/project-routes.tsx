@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { holdsAny, viewerEmail, type Viewer } from '#domain/access.ts';
 import { type Project, ProjectStatusSchema, ProjectUpdateSchema } from '#domain/project.ts';
 import { getProject, projectHistory, projectHours, listProjects, UNAUTHENTICATED_ACTOR, updateProject } from '#services/project-service.ts';
+import { projectFinanceOf } from '#services/invoice-service.ts';
 import { mayReadProject, projectChangeRefusal } from '#services/record-access.ts';
 import { MessagePage } from '../pages/layout.tsx';
 import { ProjectListPage, ProjectNotFoundPage, ProjectPage, type ProjectFormField } from '../pages/project-pages.tsx';
@@ -141,7 +142,8 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
   routes.get('/api/projects/:id', apiProjectId, async (c) => {
     const project = await readableProject(c, c.req.valid('param').id);
     // Hours booked to it in submitted timesheets: this week (the organisation's) and to date.
-    return project ? c.json({ ...project, hours: await projectHours(project.id, now()) }) : c.json(NOT_FOUND, 404);
+    // Money beyond the budget: posted invoices (actuals) and invoices on their way (committed).
+    return project ? c.json({ ...project, hours: await projectHours(project.id, now()), finance: await projectFinanceOf(project) }) : c.json(NOT_FOUND, 404);
   });
 
   routes.patch(
@@ -190,7 +192,7 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
     const { id } = c.req.valid('param');
     const [project, history] = await Promise.all([readableProject(c, id), projectHistory(id)]);
     if (!project) return c.html(<ProjectNotFoundPage />, 404);
-    return c.html(<ProjectPage project={project} history={history ?? []} saved={c.req.query('saved') === '1'} />);
+    return c.html(<ProjectPage project={project} finance={await projectFinanceOf(project)} history={history ?? []} saved={c.req.query('saved') === '1'} />);
   });
 
   routes.get('/api/projects/:id/history', apiProjectId, async (c) => {
