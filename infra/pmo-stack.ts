@@ -1,3 +1,4 @@
+import { FileStore } from './constructs/file-store.ts';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
@@ -114,6 +115,7 @@ const FUNCTION_SETTINGS: Record<FunctionKey, FunctionSettings> = {
  */
 export class PmoStack extends Stack {
   readonly table: PmoTable;
+  readonly fileStore: FileStore;
   readonly functions: Record<FunctionKey, PmoFunction>;
   /** Every workflow of the registry, by key. */
   readonly workflows: Record<WorkflowKey, PmoWorkflow>;
@@ -198,6 +200,11 @@ export class PmoStack extends Stack {
       ...(mfa !== undefined ? { mfa } : {}),
     });
     for (const [name, value] of Object.entries(this.signIn.webEnvironment)) web.addEnvironment(name, value);
+
+    // Invoice PDFs: the web function signs their uploads and downloads, and checks each upload.
+    this.fileStore = new FileStore(this, 'Files');
+    this.fileStore.grantFiles(web, 'invoices/');
+    web.addEnvironment('FILES_BUCKET', this.fileStore.bucket.bucketName);
     this.webApi.requireSignIn(this.signIn);
 
     // Dates on pages and in e-mail are in the organisation's time zone (the functions default to Europe/Berlin).

@@ -126,7 +126,7 @@ let processPorts: LocalStack['ports'] | undefined;
 export async function startBenchStack(options: { auth?: 'on' | 'off' } = {}): Promise<BenchStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pmo-bench-'));
   // Sign-in off unless asked for: the benchmarks measure the workflow and the stand-ins, from the open API.
-  const stack = await startLocalStack({ dataDir, ports: processPorts ? { ...processPorts, oidc: processPorts.oidc ?? 0 } : { web: 0, mailbox: 0, dynamodb: 0, sfn: 0, oidc: 0 }, runSchedules: false, auth: options.auth ?? 'off' });
+  const stack = await startLocalStack({ dataDir, ports: processPorts ? { ...processPorts, oidc: processPorts.oidc ?? 0 } : { web: 0, mailbox: 0, dynamodb: 0, sfn: 0, oidc: 0, files: 0 }, runSchedules: false, auth: options.auth ?? 'off' });
   processPorts ??= stack.ports;
   return {
     stack,

@@ -21,6 +21,14 @@ export const environment = {
   stateMachineArn(workflow: WorkflowKey): string {
     return required(stateMachineArnVariable(workflow));
   },
+  /** The private bucket of invoice attachments (and report archives). */
+  get filesBucket(): string {
+    return required('FILES_BUCKET');
+  },
+  /** Whether S3 is addressed by path rather than host name (`S3_FORCE_PATH_STYLE=true`: an S3-compatible store that needs it). */
+  get s3ForcePathStyle(): boolean {
+    return process.env.S3_FORCE_PATH_STYLE === 'true';
+  },
   /** The verified sender of every email. */
   get emailFrom(): string {
     return required('EMAIL_FROM');

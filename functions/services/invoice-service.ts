@@ -24,6 +24,7 @@ import type { Project } from '#domain/project.ts';
 import type { SubjectRef } from '#domain/subject.ts';
 import { budgetAlertEmail, postingSummaryEmail } from '#emails/invoice-emails.tsx';
 import { loadApprovalPolicy } from '#adapters/approval-policy-source.ts';
+import { attachmentStore } from '#adapters/attachment-store.ts';
 import { auditRepository } from '#adapters/audit-repository.ts';
 import { directoryRepository } from '#adapters/directory-repository.ts';
 import { sendEmailOnce } from '#adapters/email-sender.ts';
@@ -361,4 +362,71 @@ export async function invoiceProjectTitles(invoice: Pick<Invoice, 'lines'>): Pro
   const ids = [...new Set(invoice.lines.map((line) => line.projectId))];
   const projects = await Promise.all(ids.map((projectId) => getProject(projectId)));
   return new Map(projects.flatMap((project) => (project ? [[project.id, project.title] as const] : [])));
+}
+
+// ---- The PDF attachment ------------------------------------------------------------------------------
+
+/** The largest PDF an invoice may carry. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+const PDF = 'application/pdf';
+const PDF_MAGIC = '%PDF-';
+
+/** Where an invoice's uploads go: under its own id, one object per upload. */
+function attachmentKeyPattern(invoiceId: string): RegExp {
+  return new RegExp(`^invoices/${invoiceId}/[0-9a-f-]{36}\\.pdf$`);
+}
+
+/**
+ * A signed upload of an invoice's PDF (at most 10 MB): the client posts the file to `url` with
+ * `fields`, then confirms it with {@link attachInvoicePdf} and the `key`. Undefined when the viewer
+ * may not read the invoice; a refused duplicate takes no file.
+ */
+export async function invoicePdfUpload(viewer: Viewer, id: string): Promise<{ kind: 'not-found' } | { kind: 'duplicate' } | { kind: 'ok'; key: string; url: string; fields: Readonly<Record<string, string>>; maxBytes: number; expiresInSeconds: number }> {
+  const invoice = await readInvoice(viewer, id);
+  if (!invoice) return { kind: 'not-found' };
+  if (invoice.status === 'DUPLICATE') return { kind: 'duplicate' };
+  const key = `invoices/${invoice.id}/${randomUUID()}.pdf`;
+  const upload = await attachmentStore.presignUpload(key, PDF, MAX_ATTACHMENT_BYTES);
+  return { kind: 'ok', key, url: upload.url, fields: upload.fields, maxBytes: MAX_ATTACHMENT_BYTES, expiresInSeconds: upload.expiresInSeconds };
+}
+
+/**
+ * Attaches an uploaded PDF to its invoice, once it is checked here whatever the store enforced: it
+ * is under the invoice's own key, at most 10 MB, a PDF by type and by its first bytes. A refused
+ * file is deleted. The file name is kept for downloads only.
+ */
+export async function attachInvoicePdf(
+  viewer: Viewer,
+  id: string,
+  input: { readonly key: string; readonly fileName: string },
+  now: Date,
+): Promise<{ kind: 'not-found' } | { kind: 'invalid'; problems: InvoiceProblem[] } | { kind: 'attached'; invoice: Invoice }> {
+  const invoice = await readInvoice(viewer, id);
+  if (!invoice) return { kind: 'not-found' };
+  if (!attachmentKeyPattern(invoice.id).test(input.key)) return { kind: 'invalid', problems: [{ path: 'key', message: 'Use the key the upload was signed for' }] };
+  const stored = await attachmentStore.inspect(input.key, PDF_MAGIC.length);
+  if (!stored) return { kind: 'invalid', problems: [{ path: 'key', message: 'Nothing was uploaded under this key (yet)' }] };
+  const isPdf = stored.contentType === PDF && new TextDecoder().decode(stored.head) === PDF_MAGIC;
+  if (stored.size > MAX_ATTACHMENT_BYTES || !isPdf) {
+    await attachmentStore.remove(input.key);
+    return { kind: 'invalid', problems: [{ path: 'key', message: stored.size > MAX_ATTACHMENT_BYTES ? 'The file is larger than 10 MB' : 'The file is not a PDF' }] };
+  }
+  const fileName = input.fileName.replace(/[^\w.\- ]+/g, '_').slice(0, 120) || `${invoice.invoiceNumber}.pdf`;
+  const attachment = { key: input.key, fileName, contentType: PDF, size: stored.size };
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const current = (await invoiceRepository.get(id))!;
+    const updated = await invoiceRepository.transition(current, [current.status], current.status, { attachment }, now);
+    if (updated) {
+      await auditRepository.append(invoiceEvent(updated, `attached-${input.key.split('/').pop()}`, now.toISOString(), viewer.kind === 'person' ? viewer.email : SYSTEM_ACTOR, `PDF attached: ${fileName} (${Math.ceil(stored.size / 1024)} KB)`));
+      return { kind: 'attached', invoice: updated };
+    }
+  }
+  throw new Error(`Invoice ${id} kept changing while its PDF was attached; try again`);
+}
+
+/** A short-lived download link of an invoice's PDF, for whoever may read the invoice. */
+export async function invoicePdfDownload(viewer: Viewer, id: string): Promise<string | undefined> {
+  const invoice = await readInvoice(viewer, id);
+  if (!invoice?.attachment) return undefined;
+  return attachmentStore.presignDownload(invoice.attachment.key, invoice.attachment.fileName, invoice.attachment.contentType);
 }

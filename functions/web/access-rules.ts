@@ -85,6 +85,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'POST /api/invoices': FINANCE_OR_PMO,
   'GET /api/invoices': SIGNED_IN,
   'GET /api/invoices/:id': SIGNED_IN,
+  'POST /api/invoices/:id/attachment-upload': FINANCE_OR_PMO,
+  'PUT /api/invoices/:id/attachment': FINANCE_OR_PMO,
+  'GET /api/invoices/:id/attachment': SIGNED_IN,
+  'GET /invoices/:id/attachment': SIGNED_IN,
   'PUT /api/purchase-orders/:number': FINANCE_OR_PMO,
   'GET /api/purchase-orders/:number': FINANCE_OR_PMO,
 

@@ -28,12 +28,13 @@ import { installSesFront } from './ses-front.ts';
 import { type ExecutionStatusChangeEvent, LocalStepFunctions, ensureExecutionTable } from './step-functions/local-step-functions.ts';
 import { ensureProductTable } from './table-definition.ts';
 import { LocalWebServer } from './web-server.ts';
+import { LOCAL_FILES_BUCKET, startLocalFileStore, type RunningFileStore } from './file-store.ts';
 
 /** Where and how the local stack runs. Port 0 picks a free port (tests). */
 export interface LocalStackOptions {
   readonly dataDir: string;
   readonly host?: string;
-  readonly ports?: Partial<Record<'web' | 'mailbox' | 'dynamodb' | 'sfn' | 'oidc', number>>;
+  readonly ports?: Partial<Record<'web' | 'mailbox' | 'dynamodb' | 'sfn' | 'oidc' | 'files', number>>;
   /** Base URL in emailed links; defaults to the web server's own URL. */
   readonly publicBaseUrl?: string;
   /** An intake approval policy file to use instead of functions/config/approval-policies/proposal.json. */
@@ -71,8 +72,8 @@ export interface StopReport {
 /** A running local stack. */
 export interface LocalStack {
   /** `oidc`: the sign-in provider's URL, its issuer (absent with sign-in off). */
-  readonly urls: { web: string; mailbox: string; dynamodb: string; sfn: string; oidc?: string };
-  readonly ports: { web: number; mailbox: number; dynamodb: number; sfn: number; oidc?: number };
+  readonly urls: { web: string; mailbox: string; dynamodb: string; sfn: string; oidc?: string; files?: string };
+  readonly ports: { web: number; mailbox: number; dynamodb: number; sfn: number; oidc?: number; files?: number };
   readonly auth: 'on' | 'off';
   /**
    * A bearer access token for someone active in the directory, from the local provider: what
@@ -180,6 +181,7 @@ interface Parts {
   dynamoClient?: DynamoDBClient;
   mailServer?: Server;
   mailDir?: string;
+  files?: RunningFileStore;
 }
 
 /**
@@ -211,6 +213,7 @@ async function stop(parts: Parts, invocations: InFlight, drainTimeoutMs: number,
     : { cutRequests: [], closed: parts.dynamoServer ? await beforeDeadline(closeServer(parts.dynamoServer), deadline) : true };
   parts.dynamoClient?.destroy();
   if (parts.mailServer) await closeServer(parts.mailServer);
+  await parts.files?.close();
   if (parts.mailDir) uninstallMailPersistence(parts.mailDir);
   const report: StopReport = {
     durationMs: Date.now() - startedAt,
@@ -271,15 +274,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     installSesFront(mailServer, faults);
     const mailboxPort = (mailServer.address() as AddressInfo).port;
 
+    const files = await startLocalFileStore({ host, port: options.ports?.files ?? 4569, directory: join(options.dataDir, 'files') });
+    parts.files = files;
+
     const urls: LocalStack['urls'] = {
       dynamodb: `http://${host}:${dynamodbPort}`,
       mailbox: `http://${host}:${mailboxPort}`,
+      files: files.url,
       sfn: '',
       web: '',
     };
 
     const region = LOCAL_REGION;
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    // The S3 stand-in (s3rver) knows one key pair, its own; the other stand-ins take any.
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
     const dynamoClient = new DynamoDBClient({ endpoint: urls.dynamodb, region, credentials });
     parts.dynamoClient = dynamoClient;
     await ensureProductTable(dynamoClient, TABLE_NAME);
@@ -353,6 +361,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
       AWS_ENDPOINT_URL_SESV2: urls.mailbox,
       AWS_ENDPOINT_URL_SFN: urls.sfn,
+      AWS_ENDPOINT_URL_S3: files.url,
+      // s3rver serves buckets by path, not by host name.
+      S3_FORCE_PATH_STYLE: 'true',
+      FILES_BUCKET: LOCAL_FILES_BUCKET,
       TABLE_NAME,
       ...Object.fromEntries(WORKFLOWS.map((workflow) => [arnVariableOf(workflow), stateMachineArns[workflow.key]])),
       EMAIL_FROM: process.env.EMAIL_FROM ?? 'PMO Pipeline <pmo@example.org>',
@@ -427,7 +439,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     return {
       urls,
-      ports: { web: web.port, mailbox: mailboxPort, dynamodb: dynamodbPort, sfn: sfn.port, ...(parts.oidc ? { oidc: parts.oidc.port } : {}) },
+      ports: { web: web.port, mailbox: mailboxPort, dynamodb: dynamodbPort, sfn: sfn.port, files: files.port, ...(parts.oidc ? { oidc: parts.oidc.port } : {}) },
       auth,
       mintAccessToken: async (email) => {
         if (!parts.oidc) throw new Error('Sign-in is off in this local stack: there is no provider to issue tokens');

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       dynamodb: port('PMO_DYNAMODB_PORT', 8000),
       sfn: port('PMO_SFN_PORT', 8083),
       oidc: port('PMO_OIDC_PORT', 3001),
+      files: port('PMO_FILES_PORT', 4569),
     },
     ...(process.env.PMO_BASE_URL ? { publicBaseUrl: process.env.PMO_BASE_URL } : {}),
     ...(process.env.PMO_APPROVAL_POLICY ? { approvalPolicyPath: resolve(process.env.PMO_APPROVAL_POLICY) } : {}),
@@ -109,11 +110,14 @@ PMO Pipeline is running locally (data in ${dataDir}).
 
   Intake form        ${web}/proposals/new
   Proposals          ${web}/proposals
+  Timesheets         ${web}/timesheets
+  Invoices           ${web}/invoices
   Out of office      ${web}/delegation
   Local inbox        ${stack.urls.mailbox}/          (sent mail as JSON: ${stack.urls.mailbox}/store)
   Health             ${web}/healthz
   DynamoDB API       ${stack.urls.dynamodb}
-  Step Functions API ${stack.urls.sfn}${stack.auth === 'on' ? `
+  Step Functions API ${stack.urls.sfn}
+  S3 API             ${stack.urls.files}   (bucket pmo-files: invoice attachments; aws s3 ls s3://pmo-files --endpoint-url …)${stack.auth === 'on' ? `
   Sign in            ${web}/auth/login
   Sign-in provider   ${stack.urls.oidc}   (OpenID Connect issuer: the local stand-in for Cognito)` : ''}
 ${stack.auth === 'on' ? await signInNotes(stack, web) : SIGN_IN_OFF_WARNING}
@@ -146,7 +150,7 @@ main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`[pmo] could not start: ${message}`);
   if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
-    console.error('[pmo] a port is in use: stop the other process or set PMO_PORT, PMO_MAILBOX_PORT, PMO_DYNAMODB_PORT, PMO_SFN_PORT or PMO_OIDC_PORT.');
+    console.error('[pmo] a port is in use: stop the other process or set PMO_PORT, PMO_MAILBOX_PORT, PMO_DYNAMODB_PORT, PMO_SFN_PORT, PMO_OIDC_PORT or PMO_FILES_PORT.');
   }
   process.exit(1);
 });

@@ -82,6 +82,9 @@ const EXPECTED_TABLE_ACCESS: Readonly<Record<string, ExpectedTableAccess>> = {
 /** The functions an EventBridge rule invokes; a failed invocation goes to the dead-letter queue. */
 const EVENT_TARGETS: readonly FunctionKey[] = ['executionStatusChanged', 'emailEvents'];
 
+/** The functions that keep files (invoice PDFs) in the files bucket. */
+const FILE_USERS: readonly FunctionKey[] = ['web'];
+
 /** The functions that send e-mail. */
 const EMAIL_SENDERS: readonly FunctionKey[] = [
   'web',
@@ -261,6 +264,7 @@ describe('least privilege', () => {
       if (EXPECTED_TABLE_ACCESS[key]?.queriesIndexes) expected.add('dynamodb:Query');
       if (EMAIL_SENDERS.includes(key)) expected.add('ses:SendEmail');
       if (EVENT_TARGETS.includes(key)) expected.add('sqs:SendMessage');
+      if (FILE_USERS.includes(key)) for (const action of ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']) expected.add(action);
       if (WORKFLOWS.some((workflow) => workflow.startedBy.includes(key))) expected.add('states:StartExecution');
       if (WORKFLOWS.some((workflow) => workflow.respondedBy.includes(key))) for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) expected.add(action);
       expect([...new Set(actionsOfRole(synthesized.template, synthesized.roleId(key)))].sort()).toEqual([...expected].sort());
@@ -373,9 +377,15 @@ describe('AWS Solutions checks (cdk-nag)', () => {
     for (const acknowledgment of wildcards) expect(acknowledgment.id).toMatch(/^AwsSolutions-IAM5\[Resource::.+\]$/);
   });
 
-  it('acknowledges only the open routes, the user pool’s optional MFA and plan, and the wildcard findings', () => {
+  it('acknowledges only the open routes, the user pool’s optional MFA and plan, the files bucket’s access logs, and the wildcard findings', () => {
     const rules = new Set(acknowledgments.map((acknowledgment) => acknowledgment.id.replace(/\[.*\]$/, '')));
-    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-COG8', 'AwsSolutions-IAM5']);
+    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-COG8', 'AwsSolutions-IAM5', 'AwsSolutions-S1']);
+  });
+
+  it('lets the web function reach invoice files only: one prefix, no listing, nothing on the bucket itself', () => {
+    const statements = statementsOfRole(synthesized.template, synthesized.roleId('web')).filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+
+    expect(statements.flatMap((statement) => resourcesOf(statement))).toEqual([expect.stringMatching(/"\/invoices\/\*"\]\]\}$/)]);
   });
 
   it('acknowledges a route without authorization (APIG4) route by route: the pages ($default) and the emailed-link endpoints, never the API as a whole', () => {

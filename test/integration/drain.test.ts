@@ -51,7 +51,7 @@ afterAll(async () => {
 async function startNpmStart(dataDir: string): Promise<NpmStart> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     // Sign-in off: the bursts use the open API (sign-in is proven in sign-in.test.ts).
-    env: { ...process.env, PMO_AUTH: 'off', PMO_DATA_DIR: dataDir, PMO_PORT: '0', PMO_MAILBOX_PORT: '0', PMO_DYNAMODB_PORT: '0', PMO_SFN_PORT: '0', PMO_OIDC_PORT: '0' },
+    env: { ...process.env, PMO_AUTH: 'off', PMO_DATA_DIR: dataDir, PMO_PORT: '0', PMO_MAILBOX_PORT: '0', PMO_DYNAMODB_PORT: '0', PMO_SFN_PORT: '0', PMO_OIDC_PORT: '0', PMO_FILES_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -249,7 +249,7 @@ describe('a stop whose work outlasts the drain timeout', () => {
     const lines: string[] = [];
     const stack = await startLocalStack({
       dataDir: await freshDataDir(),
-      ports: ports ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0 },
+      ports: ports ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0, files: 0 },
       runSchedules: false,
       auth: 'off',
       drainTimeoutMs: 300,

@@ -299,3 +299,79 @@ describe('arrival', () => {
     expect((await api(`/api/invoices/${id}`, SAM)).status).toBe(200);
   });
 });
+
+describe('the PDF attachment', () => {
+  async function uploadFor(id: string, bytes: Uint8Array, type = 'application/pdf'): Promise<string> {
+    const signed = (await (await api(`/api/invoices/${id}/attachment-upload`, FEMI, { method: 'POST' })).json()) as { key: string; url: string; fields: Record<string, string> };
+    const form = new FormData();
+    for (const [name, value] of Object.entries(signed.fields)) form.append(name, value);
+    form.set('Content-Type', type);
+    form.append('file', new Blob([bytes], { type }), 'invoice.pdf');
+    const uploaded = await fetch(signed.url, { method: 'POST', body: form });
+    expect(uploaded.status).toBeLessThan(300);
+    return signed.key;
+  }
+
+  async function attach(id: string, key: string, as = FEMI): Promise<Response> {
+    return api(`/api/invoices/${id}/attachment`, as, { method: 'PUT', body: JSON.stringify({ key, fileName: 'NW-117 invoice.pdf' }) });
+  }
+
+  it('is uploaded straight to the files store, attached once checked, and downloaded by whoever may read the invoice', async () => {
+    const project = await storedProject('Invoice with PDF', 10_000_000);
+    const { id } = (await (await post(invoiceBody(project))).json()) as InvoiceJson;
+    const key = await uploadFor(id, new TextEncoder().encode('%PDF-1.7 a small invoice'));
+
+    const attached = await attach(id, key);
+    const download = await api(`/api/invoices/${id}/attachment`, SAM, { redirect: 'manual' });
+    const file = await fetch(download.headers.get('location')!);
+
+    expect(attached.status).toBe(200);
+    expect(download.status).toBe(302);
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="NW-117 invoice.pdf"');
+    expect(await file.text()).toBe('%PDF-1.7 a small invoice');
+  });
+
+  it('refuses and deletes a file that is not a PDF', async () => {
+    const project = await storedProject('Invoice not a PDF', 10_000_000);
+    const { id } = (await (await post(invoiceBody(project))).json()) as InvoiceJson;
+    const key = await uploadFor(id, new TextEncoder().encode('<html>not a pdf</html>'));
+
+    const attached = await attach(id, key);
+
+    expect(attached.status).toBe(400);
+    expect(((await attached.json()) as { issues: { message: string }[] }).issues[0]?.message).toBe('The file is not a PDF');
+    const { attachmentStore } = await import('#adapters/attachment-store.ts');
+    expect(await attachmentStore.inspect(key)).toBeUndefined();
+  });
+
+  it('refuses a file over 10 MB, which the local store does not stop', async () => {
+    const project = await storedProject('Invoice big PDF', 10_000_000);
+    const { id } = (await (await post(invoiceBody(project))).json()) as InvoiceJson;
+    const bytes = new Uint8Array(10 * 1024 * 1024 + 1).fill(0x20);
+    bytes.set(new TextEncoder().encode('%PDF-'));
+    const key = await uploadFor(id, bytes);
+
+    const attached = await attach(id, key);
+
+    expect(((await attached.json()) as { issues: { message: string }[] }).issues[0]?.message).toBe('The file is larger than 10 MB');
+  });
+
+  it('refuses a key signed for another invoice', async () => {
+    const project = await storedProject('Invoice foreign key', 10_000_000);
+    const first = (await (await post(invoiceBody(project))).json()) as InvoiceJson;
+    const second = (await (await post(invoiceBody(project))).json()) as InvoiceJson;
+    const key = await uploadFor(first.id, new TextEncoder().encode('%PDF-1.7'));
+
+    const attached = await attach(second.id, key);
+
+    expect(attached.status).toBe(400);
+  });
+
+  it('is not there for someone with no part in the invoice (404)', async () => {
+    const project = await storedProject('Invoice PDF hidden', 10_000_000);
+    const { id } = (await (await post(invoiceBody(project))).json()) as InvoiceJson;
+    await attach(id, await uploadFor(id, new TextEncoder().encode('%PDF-1.7')));
+
+    expect((await api(`/api/invoices/${id}/attachment`, JONAS, { redirect: 'manual' })).status).toBe(404);
+  });
+});

@@ -27,6 +27,7 @@ async function npmStart(env: Record<string, string> = {}): Promise<StartedProces
       PMO_DYNAMODB_PORT: '0',
       PMO_SFN_PORT: '0',
       PMO_OIDC_PORT: '0',
+      PMO_FILES_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

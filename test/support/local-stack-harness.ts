@@ -190,7 +190,7 @@ export async function startTestStack(
   const auth = options.auth ?? 'off';
   const stack = await startLocalStack({
     dataDir,
-    ports: options.ports ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0, oidc: 0 },
+    ports: options.ports ?? { web: 0, mailbox: 0, dynamodb: 0, sfn: 0, oidc: 0, files: 0 },
     runSchedules: false,
     auth,
     ...(options.approvalPolicyPath ? { approvalPolicyPath: options.approvalPolicyPath } : {}),

@@ -329,6 +329,14 @@ export function InvoicePage(props: { invoice: Invoice; projectTitles: ReadonlyMa
             </>
           ))}
         </dd>
+        {invoice.attachment ? (
+          <>
+            <dt>PDF</dt>
+            <dd>
+              <a href={`/invoices/${invoice.id}/attachment`}>Download {invoice.attachment.fileName}</a> ({Math.ceil(invoice.attachment.size / 1024)} KB)
+            </dd>
+          </>
+        ) : null}
         <dt>Entered</dt>
         <dd>
           {formatDateTime(invoice.receivedAt, environment.orgTimeZone)} by {invoice.receivedBy.name}

@@ -4,7 +4,7 @@ import { holdsAny } from '#domain/access.ts';
 import { INVOICE_STATUSES, InvoiceInputSchema } from '#domain/invoice.ts';
 import { parseMoneyInput } from '#domain/money-input.ts';
 import { bookableProjects } from '#services/timesheet-service.ts';
-import { invoiceHistory, invoiceProjectTitles, listInvoices, readInvoice, receiveInvoice } from '#services/invoice-service.ts';
+import { invoiceHistory, invoicePdfDownload, invoiceProjectTitles, listInvoices, readInvoice, receiveInvoice } from '#services/invoice-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import { FORM_LINE_ROWS, formFieldOf, InvoiceListPage, InvoiceNotFoundPage, InvoicePage, NewInvoicePage, type InvoiceFormValues } from '../pages/invoice-pages.tsx';
 import { viewerOf } from '../viewer.ts';
@@ -130,6 +130,11 @@ export function invoiceRoutes({ now }: RouteOptions) {
       case 'created':
         return c.redirect(`/invoices/${result.invoice.id}?entered=1`, 303);
     }
+  });
+
+  routes.get('/invoices/:id/attachment', validated('param', IdParamSchema, (c) => c.html(<InvoiceNotFoundPage />, 404)), async (c) => {
+    const url = await invoicePdfDownload(viewerOf(c), c.req.valid('param').id);
+    return url ? c.redirect(url, 302) : c.html(<InvoiceNotFoundPage />, 404);
   });
 
   routes.get('/invoices/:id', validated('param', IdParamSchema, (c) => c.html(<InvoiceNotFoundPage />, 404)), async (c) => {

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { Viewer } from '#domain/access.ts';
 import { INVOICE_STATUSES, InvoiceInputSchema, type Invoice } from '#domain/invoice.ts';
 import { parseUblInvoice } from '#domain/ubl-invoice.ts';
-import { getPurchaseOrder, listInvoices, readInvoice, receiveInvoice, savePurchaseOrder } from '#services/invoice-service.ts';
+import { attachInvoicePdf, getPurchaseOrder, invoicePdfDownload, invoicePdfUpload, listInvoices, readInvoice, receiveInvoice, savePurchaseOrder } from '#services/invoice-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import { viewerOf } from '../viewer.ts';
 import { IdempotencyKeySchema, keySpaceOf } from './proposal-requests.ts';
@@ -36,10 +36,21 @@ const PurchaseOrderBodySchema = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'A purchase order has projectId, vendorName, currency and amount only' : 'Send the PO as a JSON object') },
 );
 
+const AttachmentBodySchema = z.strictObject(
+  {
+    key: z.string({ error: 'Send the key the upload was signed for' }).max(200),
+    fileName: z.string({ error: 'Send the file’s name' }).trim().min(1, 'Send the file’s name').max(200),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Send key and fileName only' : 'Send {key, fileName}') },
+);
+
 /** An invoice as the API shows it: amounts in minor units, with the currency. */
 function invoiceResource(invoice: Invoice) {
   const { executionName: _execution, ...rest } = invoice;
-  return { ...rest, links: { self: `/api/invoices/${invoice.id}`, history: `/api/invoices/${invoice.id}/history`, page: `/invoices/${invoice.id}` } };
+  return {
+    ...rest,
+    links: { self: `/api/invoices/${invoice.id}`, history: `/api/invoices/${invoice.id}/history`, page: `/invoices/${invoice.id}`, ...(invoice.attachment ? { attachment: `/api/invoices/${invoice.id}/attachment` } : {}) },
+  };
 }
 
 /** An invoice id from an Idempotency-Key: the same key (of the same person) stores the same invoice, once. */
@@ -118,6 +129,34 @@ export function invoicesApi({ now }: RouteOptions) {
   routes.get('/invoices/:id', validated('param', IdParamSchema, (c) => c.json(NOT_FOUND, 404)), async (c) => {
     const invoice = await readInvoice(viewerOf(c), c.req.valid('param').id);
     return invoice ? c.json(invoiceResource(invoice)) : c.json(NOT_FOUND, 404);
+  });
+
+  routes.post('/invoices/:id/attachment-upload', validated('param', IdParamSchema, (c) => c.json(NOT_FOUND, 404)), async (c) => {
+    const upload = await invoicePdfUpload(viewerOf(c), c.req.valid('param').id);
+    if (upload.kind === 'not-found') return c.json(NOT_FOUND, 404);
+    if (upload.kind === 'duplicate') return c.json({ error: 'Conflict', message: 'A refused duplicate takes no file' }, 409);
+    const { kind: _kind, ...signed } = upload;
+    return c.json(signed);
+  });
+
+  routes.put('/invoices/:id/attachment', validated('param', IdParamSchema, (c) => c.json(NOT_FOUND, 404)), async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ error: 'MalformedJson', message: 'The body is not valid JSON' }, 400);
+    }
+    const parsed = AttachmentBodySchema.safeParse(body);
+    if (!parsed.success) return validationProblem(c, parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+    const result = await attachInvoicePdf(viewerOf(c), c.req.valid('param').id, parsed.data, now());
+    if (result.kind === 'not-found') return c.json(NOT_FOUND, 404);
+    if (result.kind === 'invalid') return validationProblem(c, result.problems);
+    return c.json(invoiceResource(result.invoice));
+  });
+
+  routes.get('/invoices/:id/attachment', validated('param', IdParamSchema, (c) => c.json(NOT_FOUND, 404)), async (c) => {
+    const url = await invoicePdfDownload(viewerOf(c), c.req.valid('param').id);
+    return url ? c.redirect(url, 302) : c.json({ error: 'NotFound', message: 'No PDF of an invoice open to you here' }, 404);
   });
 
   routes.put('/purchase-orders/:number', validated('param', PoParamSchema, validationProblem), async (c) => {
