@@ -35,12 +35,14 @@ export const attachmentStore = {
    * A signed upload of one object at `key`: the policy limits its size and content type (S3
    * enforces both; the local stand-in does not, so {@link attachmentStore.inspect} checks again).
    */
-  async presignUpload(key: string, contentType: string, maxBytes: number): Promise<PresignedUpload> {
+  async presignUpload(key: string, contentType: string, maxBytes: number, redirectTo?: string): Promise<PresignedUpload> {
     const { url, fields } = await createPresignedPost(s3Client, {
       Bucket: environment.filesBucket,
       Key: key,
-      Conditions: [['content-length-range', 1, maxBytes], ['eq', '$Content-Type', contentType]],
-      Fields: { 'Content-Type': contentType },
+      // A browser's form upload is sent back to the page with the object's key appended (S3's
+      // success_action_redirect); an API client gets S3's own answer.
+      Conditions: [['content-length-range', 1, maxBytes], ['eq', '$Content-Type', contentType], ...(redirectTo ? [['eq', '$success_action_redirect', redirectTo] as ['eq', string, string]] : [])],
+      Fields: { 'Content-Type': contentType, ...(redirectTo ? { success_action_redirect: redirectTo } : {}) },
       Expires: PRESIGNED_SECONDS,
     });
     return { url, fields, expiresInSeconds: PRESIGNED_SECONDS };

@@ -25,6 +25,17 @@ export const environment = {
   get filesBucket(): string {
     return required('FILES_BUCKET');
   },
+  /**
+   * Where a browser posts an upload to the files bucket: the S3 endpoint's origin (the S3-compatible
+   * store's, when `AWS_ENDPOINT_URL_S3` names one), for the pages' Content-Security-Policy. None
+   * without a files bucket.
+   */
+  get filesUploadOrigin(): string | undefined {
+    const bucket = process.env.FILES_BUCKET;
+    if (!bucket) return undefined;
+    const endpoint = process.env.AWS_ENDPOINT_URL_S3;
+    return endpoint ? new URL(endpoint).origin : `https://${bucket}.s3.${process.env.AWS_REGION ?? 'us-east-1'}.amazonaws.com`;
+  },
   /** Whether S3 is addressed by path rather than host name (`S3_FORCE_PATH_STYLE=true`: an S3-compatible store that needs it). */
   get s3ForcePathStyle(): boolean {
     return process.env.S3_FORCE_PATH_STYLE === 'true';

@@ -381,12 +381,12 @@ function attachmentKeyPattern(invoiceId: string): RegExp {
  * `fields`, then confirms it with {@link attachInvoicePdf} and the `key`. Undefined when the viewer
  * may not read the invoice; a refused duplicate takes no file.
  */
-export async function invoicePdfUpload(viewer: Viewer, id: string): Promise<{ kind: 'not-found' } | { kind: 'duplicate' } | { kind: 'ok'; key: string; url: string; fields: Readonly<Record<string, string>>; maxBytes: number; expiresInSeconds: number }> {
+export async function invoicePdfUpload(viewer: Viewer, id: string, redirectTo?: string): Promise<{ kind: 'not-found' } | { kind: 'duplicate' } | { kind: 'ok'; key: string; url: string; fields: Readonly<Record<string, string>>; maxBytes: number; expiresInSeconds: number }> {
   const invoice = await readInvoice(viewer, id);
   if (!invoice) return { kind: 'not-found' };
   if (invoice.status === 'DUPLICATE') return { kind: 'duplicate' };
   const key = `invoices/${invoice.id}/${randomUUID()}.pdf`;
-  const upload = await attachmentStore.presignUpload(key, PDF, MAX_ATTACHMENT_BYTES);
+  const upload = await attachmentStore.presignUpload(key, PDF, MAX_ATTACHMENT_BYTES, redirectTo);
   return { kind: 'ok', key, url: upload.url, fields: upload.fields, maxBytes: MAX_ATTACHMENT_BYTES, expiresInSeconds: upload.expiresInSeconds };
 }
 

@@ -89,6 +89,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'PUT /api/invoices/:id/attachment': FINANCE_OR_PMO,
   'GET /api/invoices/:id/attachment': SIGNED_IN,
   'GET /invoices/:id/attachment': SIGNED_IN,
+  'GET /invoices/:id/attachment-uploaded': FINANCE_OR_PMO,
   'PUT /api/purchase-orders/:number': FINANCE_OR_PMO,
   'GET /api/purchase-orders/:number': FINANCE_OR_PMO,
 

@@ -21,6 +21,7 @@ import { rateLimited } from './routes/rate-limits.tsx';
 import { proposalsApi } from './routes/proposals-api.tsx';
 import { notFoundPage, payloadTooLarge, unreadableRequest } from './routes/responses.tsx';
 import { submitterLinks } from './routes/submitter-links.tsx';
+import { environment } from '#adapters/environment.ts';
 import { STYLESHEET } from './styles.ts';
 import { authFromEnvironment, type WebAuth } from './viewer.ts';
 import { viewerRoutes } from './routes/viewer-routes.tsx';
@@ -94,7 +95,8 @@ export function createWebApp(options: WebAppOptions = {}) {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'"],
-        formAction: ["'self'", ...signOutOrigins(resolveAuth())],
+        // And the files bucket's: the invoice page uploads its PDF straight there (S3's form POST).
+        formAction: ["'self'", ...signOutOrigins(resolveAuth()), ...(environment.filesUploadOrigin ? [environment.filesUploadOrigin] : [])],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },

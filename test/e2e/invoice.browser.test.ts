@@ -95,6 +95,16 @@ describe('entering an invoice and approving it from the email', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Northwind Consulting GmbH: invoice NW-2026-117');
   });
 
+  it('uploads the invoice’s PDF from its page, straight to the files store', async () => {
+    await page.getByLabel('The PDF, at most 10 MB').setInputFiles({ name: 'nw-2026-117.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n% an invoice\n') });
+
+    await page.getByRole('button', { name: 'Upload the PDF' }).click();
+
+    await page.getByText('The PDF was attached.').waitFor();
+    expect(await page.getByRole('link', { name: /Download Northwind Consulting GmbH NW-2026-117.pdf/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Upload the PDF' }).count()).toBe(0);
+  });
+
   it('lets the project manager approve it from the email, and it is posted', async () => {
     const request = await eventually('the approval request', async () => (await env.emailsTo(SAM)).find((email) => email.subject.includes('Northwind')));
 

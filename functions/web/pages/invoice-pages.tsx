@@ -279,7 +279,13 @@ export function InvoiceListPage(props: { status?: InvoiceStatus; invoices: reado
 }
 
 /** One invoice: its facts, lines and taxes, flags in words, where it stands and its history. */
-export function InvoicePage(props: { invoice: Invoice; projectTitles: ReadonlyMap<string, string>; history: readonly AuditEvent[]; notice?: string }) {
+/** A signed form upload of the invoice's PDF: where the form posts, and its signed fields. */
+export interface PdfUploadForm {
+  readonly url: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export function InvoicePage(props: { invoice: Invoice; projectTitles: ReadonlyMap<string, string>; history: readonly AuditEvent[]; notice?: string; problem?: string; upload?: PdfUploadForm }) {
   const { invoice } = props;
   const title = (projectId: string) => props.projectTitles.get(projectId) ?? projectId;
   return (
@@ -405,6 +411,30 @@ export function InvoicePage(props: { invoice: Invoice; projectTitles: ReadonlyMa
           </tfoot>
         </table>
       </section>
+      {props.upload ? (
+        // Posted straight to the files bucket (S3's browser upload), which sends the browser back here.
+        <form method="post" action={props.upload.url} enctype="multipart/form-data" class="no-work">
+          <h2>Attach the invoice’s PDF</h2>
+          {Object.entries(props.upload.fields).map(([name, value]) => (
+            <input type="hidden" name={name} value={value} />
+          ))}
+          <div class={`field${props.problem ? ' has-error' : ''}`}>
+            <label for="file">The PDF, at most 10 MB</label>
+            {props.problem ? (
+              <p class="error-text" id="file-error">
+                <span class="visually-hidden">Error: </span>
+                {props.problem}
+              </p>
+            ) : null}
+            <input id="file" name="file" type="file" accept="application/pdf" aria-describedby={props.problem ? 'file-error' : undefined} />
+          </div>
+          <div class="actions">
+            <button type="submit" class="secondary">
+              Upload the PDF
+            </button>
+          </div>
+        </form>
+      ) : null}
       <h2>History</h2>
       <ol class="history">
         {props.history.map((event) => (

@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import { holdsAny } from '#domain/access.ts';
 import { INVOICE_STATUSES, InvoiceInputSchema } from '#domain/invoice.ts';
 import { parseMoneyInput } from '#domain/money-input.ts';
 import { bookableProjects } from '#services/timesheet-service.ts';
-import { invoiceHistory, invoicePdfDownload, invoiceProjectTitles, listInvoices, readInvoice, receiveInvoice } from '#services/invoice-service.ts';
+import { attachInvoicePdf, invoiceHistory, invoicePdfDownload, invoicePdfUpload, invoiceProjectTitles, listInvoices, readInvoice, receiveInvoice } from '#services/invoice-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import { FORM_LINE_ROWS, formFieldOf, InvoiceListPage, InvoiceNotFoundPage, InvoicePage, NewInvoicePage, type InvoiceFormValues } from '../pages/invoice-pages.tsx';
 import { viewerOf } from '../viewer.ts';
@@ -132,17 +132,47 @@ export function invoiceRoutes({ now }: RouteOptions) {
     }
   });
 
+  // Where the files bucket sends the browser after a form upload, with the object's key appended.
+  routes.get('/invoices/:id/attachment-uploaded', validated('param', IdParamSchema, (c) => c.html(<InvoiceNotFoundPage />, 404)), async (c) => {
+    const { id } = c.req.valid('param');
+    const key = c.req.query('key') ?? '';
+    const invoice = await readInvoice(viewerOf(c), id);
+    if (!invoice) return c.html(<InvoiceNotFoundPage />, 404);
+    const result = await attachInvoicePdf(viewerOf(c), id, { key, fileName: `${invoice.vendor.name} ${invoice.invoiceNumber}.pdf` }, now());
+    if (result.kind === 'attached') return c.redirect(`/invoices/${id}?attached=1`, 303);
+    return renderInvoice(c, id, result.kind === 'invalid' ? (result.problems[0]?.message ?? 'The file was refused') : 'The file was refused', 400);
+  });
+
   routes.get('/invoices/:id/attachment', validated('param', IdParamSchema, (c) => c.html(<InvoiceNotFoundPage />, 404)), async (c) => {
     const url = await invoicePdfDownload(viewerOf(c), c.req.valid('param').id);
     return url ? c.redirect(url, 302) : c.html(<InvoiceNotFoundPage />, 404);
   });
 
   routes.get('/invoices/:id', validated('param', IdParamSchema, (c) => c.html(<InvoiceNotFoundPage />, 404)), async (c) => {
-    const invoice = await readInvoice(viewerOf(c), c.req.valid('param').id);
+    const notice = c.req.query('entered') === '1' ? 'The invoice was entered. Its checks and approvals run now; this page shows where it stands.' : c.req.query('attached') === '1' ? 'The PDF was attached.' : undefined;
+    return renderInvoice(c, c.req.valid('param').id, undefined, 200, notice);
+  });
+
+  /** One invoice's page; finance and the PMO get the PDF upload while it has none. */
+  async function renderInvoice(c: Context, id: string, problem: string | undefined, status: 200 | 400, notice?: string) {
+    const viewer = viewerOf(c);
+    const invoice = await readInvoice(viewer, id);
     if (!invoice) return c.html(<InvoiceNotFoundPage />, 404);
     const [titles, history] = await Promise.all([invoiceProjectTitles(invoice), invoiceHistory(invoice.id)]);
-    return c.html(<InvoicePage invoice={invoice} projectTitles={titles} history={history} {...(c.req.query('entered') === '1' ? { notice: 'The invoice was entered. Its checks and approvals run now; this page shows where it stands.' } : {})} />);
-  });
+    const mayAttach = (viewer.kind === 'open' || holdsAny(viewer, ['finance', 'pmo'])) && !invoice.attachment;
+    const upload = mayAttach ? await invoicePdfUpload(viewer, invoice.id, `${new URL(c.req.url).origin}/invoices/${invoice.id}/attachment-uploaded`) : undefined;
+    return c.html(
+      <InvoicePage
+        invoice={invoice}
+        projectTitles={titles}
+        history={history}
+        {...(notice ? { notice } : {})}
+        {...(problem ? { problem } : {})}
+        {...(upload?.kind === 'ok' ? { upload: { url: upload.url, fields: upload.fields } } : {})}
+      />,
+      status,
+    );
+  }
 
   return routes;
 }
