@@ -11,6 +11,7 @@ import {
   minorToText,
   poMatch,
   suspectedDuplicates,
+  vendorKey,
   type CheckedInvoice,
   type Invoice,
   type InvoiceFlag,
@@ -266,6 +267,8 @@ export async function readInvoice(viewer: Viewer, id: string): Promise<Invoice |
 export interface InvoiceQuery {
   readonly status?: InvoiceStatus | undefined;
   readonly projectId?: string | undefined;
+  /** A vendor: its key (`id:…`, `tax:…`, `name:…`) or its name. */
+  readonly vendor?: string | undefined;
   readonly limit: number;
   readonly cursor?: string | undefined;
 }
@@ -289,6 +292,12 @@ export async function listInvoices(viewer: Viewer, query: InvoiceQuery): Promise
       const project = await getProject(query.projectId);
       if (!project || !(all || (viewer.kind === 'person' && project.manager.email === viewer.email))) return { kind: 'not-found' };
       return { kind: 'ok', page: withStatus(await invoiceRepository.listByProject(query.projectId, { limit: query.limit, cursor: query.cursor })) };
+    }
+    if (query.vendor) {
+      if (!all) return { kind: 'not-found' };
+      const key = /^(id|tax|name):/.test(query.vendor) ? query.vendor : vendorKey({ name: query.vendor });
+      const invoices = (await invoiceRepository.listByVendor(key, '0000-01-01', '9999-12-31')).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+      return { kind: 'ok', page: { items: withStatus({ items: invoices }).items.slice(0, query.limit) } };
     }
     if (all) return { kind: 'ok', page: await invoiceRepository.listByStatus(query.status ?? 'PENDING_APPROVAL', { limit: query.limit, cursor: query.cursor }) };
     const managed = viewer.kind === 'person' ? await listProjectsManagedBy(viewer.email) : [];

@@ -291,6 +291,17 @@ describe('arrival', () => {
     expect(nobody.items).toEqual([]);
   });
 
+  it('lists a vendor’s invoices by name or key, for finance', async () => {
+    const project = await storedProject('Invoice by vendor', 10_000_000);
+    const vendor = { name: 'Wingtip Supplies Ltd', email: 'ar@wingtip.example' };
+    const { id } = (await (await post(invoiceBody(project, { vendor }))).json()) as InvoiceJson;
+
+    const byName = (await (await api('/api/invoices?vendor=Wingtip%20Supplies', FEMI)).json()) as { items: InvoiceJson[] };
+    const byKey = (await (await api('/api/invoices?vendor=name:wingtip%20supplies', FEMI)).json()) as { items: InvoiceJson[] };
+
+    expect([byName.items.map((invoice) => invoice.id), byKey.items.map((invoice) => invoice.id)]).toEqual([[id], [id]]);
+  });
+
   it('hides an invoice from someone with no part in it (404)', async () => {
     const project = await storedProject('Invoice hidden', 10_000_000);
     const { id } = (await (await post(invoiceBody(project))).json()) as InvoiceJson;

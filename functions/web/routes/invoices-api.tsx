@@ -20,6 +20,7 @@ const ListQuerySchema = z.strictObject(
   {
     status: z.enum(INVOICE_STATUSES, { error: `Choose a status: ${INVOICE_STATUSES.join(', ')}` }).optional(),
     projectId: z.uuid({ error: 'Give a project id' }).optional(),
+    vendor: z.string().trim().min(1).max(250, 'Use at most 250 characters').optional(),
     limit: z.coerce.number({ error: 'Give a limit from 1 to 100' }).int('Give a limit from 1 to 100').min(1, 'Give a limit from 1 to 100').max(100, 'Give a limit from 1 to 100').default(25),
     cursor: z.string().max(2048).optional(),
   },
