@@ -1,3 +1,4 @@
+import { buildRawEmail, type RawEmailInput } from './raw-email.ts';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailMessage } from '#emails/layout.tsx';
@@ -82,4 +83,43 @@ export async function sendEmailOnce(
     throw error;
   }
   return true;
+}
+
+/**
+ * Sends a raw MIME email (a report with its CSV attachments) at most once per `dedupeKey`, as
+ * {@link sendEmailOnce} does. Returns SES's message id, or undefined when it had been sent already.
+ */
+export async function sendRawEmailOnce(dedupeKey: string, to: Recipient, content: () => Promise<Omit<RawEmailInput, 'from' | 'to'>>, now: Date): Promise<{ readonly sent: boolean; readonly messageId?: string }> {
+  const Key = keys.emailMarker(dedupeKey);
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: environment.tableName,
+        Item: { ...Key, kind: 'email-marker', to: to.email, sentAt: now.toISOString(), expiresAt: ttlAfter(now, MARKER_TTL_SECONDS) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return { sent: false };
+    throw error;
+  }
+  try {
+    const raw = await buildRawEmail({ ...(await content()), from: environment.emailFrom, to: mailbox(to) });
+    const { MessageId } = await sesClient.send(
+      new SendEmailCommand({
+        FromEmailAddress: environment.emailFrom,
+        Destination: { ToAddresses: [mailbox(to)] },
+        Content: { Raw: { Data: raw } },
+        ...(environment.emailConfigurationSet ? { ConfigurationSetName: environment.emailConfigurationSet } : {}),
+      }),
+    );
+    return { sent: true, ...(MessageId ? { messageId: MessageId } : {}) };
+  } catch (error) {
+    try {
+      await documentClient.send(new DeleteCommand({ TableName: environment.tableName, Key }));
+    } catch (releaseError) {
+      logger.error('An unsent email kept its "sent" marker; it will not be retried', { dedupeKey, releaseError });
+    }
+    throw error;
+  }
 }

@@ -10,6 +10,8 @@ export interface StoredEmail {
   readonly destination: { to: string[] };
   readonly subject: string;
   readonly body: { html?: string; text?: string };
+  /** A raw email's attachments, as the local inbox keeps them (content in base64). */
+  readonly attachments?: readonly { filename?: string; contentType?: string; content: string }[];
   readonly at: number;
 }
 
