@@ -28,9 +28,11 @@ const parser = new XMLParser({
   isArray: (name) => ['InvoiceLine', 'TaxTotal', 'TaxSubtotal', 'AllowanceCharge', 'PartyIdentification', 'PartyName', 'PartyTaxScheme'].includes(name),
 });
 
-/** The element path of each field of the invoice model, for problems found after mapping. */
-function elementOf(path: string): string {
+/** The UBL element of a field of the invoice model (`lines.0.projectId` → `cac:InvoiceLine[1]/cbc:AccountingCost`), for problems found after mapping. */
+export function ublElementOf(path: string): string {
   const line = /^lines\.(\d+)\.(\w+)$/.exec(path);
+  // The PO is the invoice's order reference, not a line's.
+  if (line?.[2] === 'poNumber') return 'cac:OrderReference/cbc:ID';
   if (line) {
     const element = `cac:InvoiceLine[${Number(line[1]) + 1}]`;
     const field: Record<string, string> = {
@@ -156,9 +158,9 @@ export function parseUblInvoice(xml: string): UblReading {
   if (problems.length > 0) return { ok: false, problems };
 
   const parsed = InvoiceInputSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: elementOf(issue.path.join('.')), message: issue.message })) };
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: ublElementOf(issue.path.join('.')), message: issue.message })) };
   const checked = checkInvoice(parsed.data);
-  if (!checked.ok) return { ok: false, problems: checked.problems.map((problem) => ({ path: elementOf(problem.path), message: problem.message })) };
+  if (!checked.ok) return { ok: false, problems: checked.problems.map((problem) => ({ path: ublElementOf(problem.path), message: problem.message })) };
 
   // The sender's own figures must agree with the arithmetic, line by line and for the tax.
   const digits = minorUnitDigits(currency);

@@ -259,6 +259,14 @@ describe('arrival', () => {
     expect(((await response.json()) as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount']);
   });
 
+  it('names the UBL element of a line whose project does not exist (400)', async () => {
+    const xml = readFileSync(new URL('../fixtures/ubl/invoice-en16931.xml', import.meta.url), 'utf8').replaceAll('{{PROJECT_ID}}', randomUUID());
+
+    const response = await api('/api/invoices', FEMI, { method: 'POST', body: xml, type: 'application/xml' });
+
+    expect(((await response.json()) as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['cac:InvoiceLine[1]/cbc:AccountingCost', 'cac:InvoiceLine[2]/cbc:AccountingCost', 'cac:OrderReference/cbc:ID']);
+  });
+
   it('names the line and field that is wrong (400)', async () => {
     const project = await storedProject('Invoice bad line', 10_000_000);
 

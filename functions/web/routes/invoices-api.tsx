@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import type { Viewer } from '#domain/access.ts';
 import { INVOICE_STATUSES, InvoiceInputSchema, type Invoice } from '#domain/invoice.ts';
-import { parseUblInvoice } from '#domain/ubl-invoice.ts';
+import { parseUblInvoice, ublElementOf } from '#domain/ubl-invoice.ts';
 import { attachInvoicePdf, getPurchaseOrder, invoicePdfDownload, invoicePdfUpload, listInvoices, readInvoice, receiveInvoice, savePurchaseOrder } from '#services/invoice-service.ts';
 import type { RouteOptions } from '../app.tsx';
 import { viewerOf } from '../viewer.ts';
@@ -45,6 +45,11 @@ const AttachmentBodySchema = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Send key and fileName only' : 'Send {key, fileName}') },
 );
 
+/** The first problem of each path (an e-invoice's PO is one element, however many lines use it). */
+function uniqueByPath<T extends { readonly path: string }>(problems: readonly T[]): T[] {
+  return problems.filter((problem, index) => problems.findIndex((other) => other.path === problem.path) === index);
+}
+
 /** An invoice as the API shows it: amounts in minor units, with the currency. */
 function invoiceResource(invoice: Invoice) {
   const { executionName: _execution, ...rest } = invoice;
@@ -63,7 +68,7 @@ function invoiceIdFor(viewer: Viewer, key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-type BodyReading = { ok: true; input: z.output<typeof InvoiceInputSchema> } | { ok: false; response: Response };
+type BodyReading = { ok: true; input: z.output<typeof InvoiceInputSchema>; ubl: boolean } | { ok: false; response: Response };
 
 /** The invoice in the body: JSON in the API's shape, or a UBL e-invoice as XML. */
 async function readInvoiceBody(c: Context): Promise<BodyReading> {
@@ -71,7 +76,7 @@ async function readInvoiceBody(c: Context): Promise<BodyReading> {
   if (/^(application|text)\/xml\b/.test(type)) {
     const reading = parseUblInvoice(await c.req.text());
     if (!reading.ok) return { ok: false, response: validationProblem(c, reading.problems) };
-    return { ok: true, input: InvoiceInputSchema.parse(reading.input) };
+    return { ok: true, input: InvoiceInputSchema.parse(reading.input), ubl: true };
   }
   if (!/^application\/json\b/.test(type)) {
     return { ok: false, response: c.json({ error: 'UnsupportedMediaType', message: 'Send the invoice as application/json, or a UBL e-invoice as application/xml' }, 415) };
@@ -84,7 +89,7 @@ async function readInvoiceBody(c: Context): Promise<BodyReading> {
   }
   const parsed = InvoiceInputSchema.safeParse(body);
   if (!parsed.success) return { ok: false, response: validationProblem(c, parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))) };
-  return { ok: true, input: parsed.data };
+  return { ok: true, input: parsed.data, ubl: false };
 }
 
 /**
@@ -104,7 +109,8 @@ export function invoicesApi({ now }: RouteOptions) {
     const result = await receiveInvoice(viewer, body.input, now(), ...(key ? [invoiceIdFor(viewer, key)] : []));
     switch (result.kind) {
       case 'invalid':
-        return validationProblem(c, result.problems);
+        // An e-invoice's sender reads its own elements' names, not the JSON API's fields.
+        return validationProblem(c, body.ubl ? uniqueByPath(result.problems.map((problem) => ({ ...problem, path: ublElementOf(problem.path) }))) : result.problems);
       case 'duplicate':
         return c.json(
           { error: 'Duplicate', message: `${result.invoice.vendor.name} sent invoice ${result.invoice.invoiceNumber} before: it is refused as a duplicate`, duplicateOf: result.duplicateOf, invoice: invoiceResource(result.invoice) },
