@@ -214,6 +214,17 @@ export const approvalRepository = {
     return items.map(toApproval);
   },
 
+  /** Every approval still open (pending, or decided but not yet delivered), through the sparse open-approvals index. */
+  async listOpen(): Promise<StoredApproval[]> {
+    const items = await queryAll({
+      TableName: environment.tableName,
+      IndexName: INDEX.gsi1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.openApprovals },
+    });
+    return items.map(toApproval);
+  },
+
   /**
    * Approvals the sweeper must act on at `now`: pending ones whose next planned action is due and
    * answers not yet delivered, oldest first, through the sparse open-approvals index.

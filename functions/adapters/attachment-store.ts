@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { environment } from './environment.ts';
@@ -59,6 +59,11 @@ export const attachmentStore = {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  },
+
+  /** Writes an object whole (an archived report). */
+  async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+    await s3Client.send(new PutObjectCommand({ Bucket: environment.filesBucket, Key: key, Body: body, ContentType: contentType }));
   },
 
   /** Removes an object (an upload that was refused). */
