@@ -101,6 +101,16 @@ const FUNCTION_SETTINGS: Record<FunctionKey, FunctionSettings> = {
   // Posts to each project's ledger and PO (conditional updates), moves the status, claims "sent"
   // markers, emails finance (by role) and the budget alerts.
   postInvoice: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'] }, sendsEmail: true, linksToPages: true },
+  // The report tick: the defaults' marker and definitions (by key), the due index, a conditional
+  // move of each due definition's next run.
+  startDueReports: { tableAccess: { items: ['GetItem', 'PutItem', 'UpdateItem'], queriesIndexes: true } },
+  // Plans a run: the definition, role members (a base-table query), the run (conditional put).
+  planReportRun: { tableAccess: { items: ['GetItem', 'PutItem', 'Query'], queriesIndexes: true } },
+  // One copy: the reader's projects (indexes), ledgers, hours, approvals and invoices; archives it
+  // (the files bucket's reports/), claims the "sent" marker, records the copy.
+  deliverReport: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true }, sendsEmail: true, timeout: Duration.minutes(2) },
+  // Counts the copies (base-table query), ends the run, emails the PMO leads of failures.
+  finishReportRun: { tableAccess: { items: [...ITEM_READ_WRITE, 'Query'] }, sendsEmail: true, linksToPages: true },
 };
 
 /**
@@ -205,6 +215,9 @@ export class PmoStack extends Stack {
     this.fileStore = new FileStore(this, 'Files');
     this.fileStore.grantFiles(web, 'invoices/');
     web.addEnvironment('FILES_BUCKET', this.fileStore.bucket.bucketName);
+    // Report copies are archived by the function that makes them.
+    this.fileStore.grantFiles(this.functions.deliverReport, 'reports/');
+    this.functions.deliverReport.addEnvironment('FILES_BUCKET', this.fileStore.bucket.bucketName);
     this.webApi.requireSignIn(this.signIn);
 
     // Dates on pages and in e-mail are in the organisation's time zone (the functions default to Europe/Berlin).
@@ -228,7 +241,7 @@ export class PmoStack extends Stack {
 
     // The timesheet chase runs in the organisation's working week: its zone, as the functions have it.
     this.schedules = new Schedules(this, 'Schedules', {
-      targets: { approvalSweeper, startTimesheetChase },
+      targets: { approvalSweeper, startTimesheetChase, startDueReports: this.functions.startDueReports },
       schedules: schedulesFor(orgTimeZone ?? DEFAULT_ORG_TIME_ZONE),
     });
     this.alarms = new Alarms(this, 'Alarms', {

@@ -83,6 +83,18 @@ export const ReportExecutionInputSchema = z
   .strict();
 export type ReportExecutionInput = z.input<typeof ReportExecutionInputSchema>;
 
+/** "Plan report run": what the execution was started with, and its name (the run's id). */
+export const PlanReportRunInputSchema = z.object({ input: ReportExecutionInputSchema, executionName: z.string().min(1).max(80) });
+
+/** "Deliver report": one recipient of a run. */
+export const DeliverReportInputSchema = z.object({ reportId: z.string().min(1).max(40), runId: z.string().min(1).max(80), email: z.email() });
+
+/** "Finish report run": the run to count and close. */
+export const FinishReportRunInputSchema = z.object({ reportId: z.string().min(1).max(40), runId: z.string().min(1).max(80) });
+
+/** The report tick's event from its schedule: the time it was scheduled for. */
+export const ReportTickEventSchema = z.object({ time: z.iso.datetime({ offset: true }), schedule: z.string().min(1).max(64) });
+
 /** Invoice execution input: `{ "invoiceId": "<uuid>" }`. */
 export const InvoiceExecutionInputSchema = z.object({ invoiceId: z.uuid() });
 

@@ -11,6 +11,7 @@ import { buildInvoiceWorkflow } from './invoice-workflow.ts';
 import bundledInvoicePolicy from '../functions/config/approval-policies/invoice.json' with { type: 'json' };
 import { buildTimesheetChaseWorkflow } from './timesheet-chase-workflow.ts';
 import { buildTimesheetEditWorkflow } from './timesheet-edit-workflow.ts';
+import { buildReportWorkflow } from './report-workflow.ts';
 import bundledTimesheetEditPolicy from '../functions/config/approval-policies/timesheet-edit.json' with { type: 'json' };
 
 /** What both runtimes need to know of a workflow to render, deploy and wire it. */
@@ -70,6 +71,15 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
     respondedBy: ['web', 'requestApproval', 'approvalSweeper'],
     approvalPolicy: { bundled: bundledInvoicePolicy, overridePathVariable: 'INVOICE_POLICY_PATH' },
     build: (scope, functions, options) => buildInvoiceWorkflow(scope, functions, options),
+  },
+  {
+    key: 'report',
+    description: 'Scheduled reports: computes each recipient’s copy from what they may read, archives it and emails it once with its CSV files; the PMO lead hears of failed copies.',
+    invokes: ['planReportRun', 'deliverReport', 'finishReportRun'],
+    // The report tick starts due runs; the web's "Send now" (next) starts one by hand.
+    startedBy: ['startDueReports'],
+    respondedBy: [],
+    build: (scope, functions) => buildReportWorkflow(scope, functions),
   },
 ];
 

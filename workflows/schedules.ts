@@ -12,7 +12,7 @@ export interface ScheduleDefinition {
   /** IANA time zone the expression is read in. */
   readonly timeZone: string;
   /** The function the schedule invokes, by its key in the function catalogue. */
-  readonly target: 'approvalSweeper' | 'startTimesheetChase';
+  readonly target: 'approvalSweeper' | 'startTimesheetChase' | 'startDueReports';
   /**
    * Fixed fields of the target's event, besides the two every run gets: `time` (the scheduled
    * time, not the delivery time) and `schedule` (the name).
@@ -36,6 +36,13 @@ export function schedulesFor(orgTimeZone: string): readonly ScheduleDefinition[]
       cron: 'cron(0/5 * * * ? *)',
       timeZone: 'UTC',
       target: 'approvalSweeper',
+    },
+    {
+      name: 'pmo-report-tick',
+      description: 'Starts the scheduled reports that are due (each definition has its own cron and time zone).',
+      cron: 'cron(0/5 * * * ? *)',
+      timeZone: 'UTC',
+      target: 'startDueReports',
     },
     {
       name: 'pmo-timesheet-chase-friday',

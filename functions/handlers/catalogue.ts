@@ -60,6 +60,22 @@ export const FUNCTION_CATALOGUE = {
     entry: 'functions/handlers/post-invoice.ts',
     description: "Invoice workflow: posts an approved invoice to its projects' actuals once, sends finance a summary and the budget alerts.",
   },
+  startDueReports: {
+    entry: 'functions/handlers/start-due-reports.ts',
+    description: 'Scheduled (every 5 minutes): starts a run of each report definition that is due, once per due slot.',
+  },
+  planReportRun: {
+    entry: 'functions/handlers/plan-report-run.ts',
+    description: 'Report workflow: the definition, its recipients and period, recorded as a run once.',
+  },
+  deliverReport: {
+    entry: 'functions/handlers/deliver-report.ts',
+    description: "Report workflow: one recipient's copy, computed from what they may read, archived and emailed once with its CSV files.",
+  },
+  finishReportRun: {
+    entry: 'functions/handlers/finish-report-run.ts',
+    description: 'Report workflow: counts the copies, ends the run, and tells the PMO lead of failed ones.',
+  },
   addTokenClaims: {
     entry: 'functions/handlers/add-token-claims.ts',
     description: "Cognito pre token generation (V2_0): adds the user's e-mail address to the access token, by which the API finds the directory person.",

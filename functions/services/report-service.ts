@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { holdsAny, personViewer } from '#domain/access.ts';
+import { PermanentError } from '#domain/errors.ts';
 import type { Person } from '#domain/directory.ts';
 import { INVOICE_STATUS_LABELS, minorToText, type Invoice } from '#domain/invoice.ts';
 import { countsBy, needsAttention, pendingApprovals, projectKpis, PROJECT_SORTS, RagRulesSchema, totalsByCurrency, type ProjectKpis, type RagRules } from '#domain/kpi.ts';
@@ -249,6 +250,8 @@ export async function deliverReport(definition: ReportDefinition, run: ReportRun
     // Recorded for the run's log and the PMO's alert, then thrown: the workflow retries the step.
     const note = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 1000) : 'Unknown failure';
     await reportRepository.putDelivery(run.reportId, run.runId, { email: reader.email, name: reader.name, status: 'FAILED', note, archiveKey: `${prefix}report.html`, attempts, at: now.toISOString() });
+    // SES refusing the address (not verified, suppressed) will refuse it again: no retry for that.
+    if (error instanceof Error && error.name === 'MessageRejected') throw new PermanentError(`SES refused the report to ${reader.email}: ${error.message}`);
     throw error;
   }
   const messageId = sent.messageId ?? previous?.messageId;

@@ -77,13 +77,19 @@ const EXPECTED_TABLE_ACCESS: Readonly<Record<string, ExpectedTableAccess>> = {
   // reads role members (a base-table query).
   checkInvoice: { table: ['GetItem', 'PutItem', 'UpdateItem'], queriesIndexes: true },
   postInvoice: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: false },
+  // Reports: the tick moves due definitions on; planning reads the definition and role members and
+  // records the run; a copy reads the reader's data (indexes too) and records itself; finishing counts.
+  startDueReports: { table: ['GetItem', 'PutItem', 'UpdateItem'], queriesIndexes: true },
+  planReportRun: { table: ['GetItem', 'PutItem', 'Query'], queriesIndexes: true },
+  deliverReport: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: true },
+  finishReportRun: { table: [...ITEM_READ_WRITE, 'Query'], queriesIndexes: false },
 };
 
 /** The functions an EventBridge rule invokes; a failed invocation goes to the dead-letter queue. */
 const EVENT_TARGETS: readonly FunctionKey[] = ['executionStatusChanged', 'emailEvents'];
 
 /** The functions that keep files (invoice PDFs) in the files bucket. */
-const FILE_USERS: readonly FunctionKey[] = ['web'];
+const FILE_USERS: readonly FunctionKey[] = ['web', 'deliverReport'];
 
 /** The functions that send e-mail. */
 const EMAIL_SENDERS: readonly FunctionKey[] = [
@@ -97,6 +103,8 @@ const EMAIL_SENDERS: readonly FunctionKey[] = [
   'sendTimesheetReminders',
   'sendTimesheetDigest',
   'postInvoice',
+  'deliverReport',
+  'finishReportRun',
 ];
 
 /** A statement's resources, each as JSON, to compare with an ARN as the template spells it. */
