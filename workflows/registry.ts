@@ -76,8 +76,8 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
     key: 'report',
     description: 'Scheduled reports: computes each recipient’s copy from what they may read, archives it and emails it once with its CSV files; the PMO lead hears of failed copies.',
     invokes: ['planReportRun', 'deliverReport', 'finishReportRun'],
-    // The report tick starts due runs; the web's "Send now" (next) starts one by hand.
-    startedBy: ['startDueReports'],
+    // The report tick starts due runs; the web's "Send now" starts one by hand.
+    startedBy: ['startDueReports', 'web'],
     respondedBy: [],
     build: (scope, functions) => buildReportWorkflow(scope, functions),
   },

@@ -11,6 +11,7 @@ import {
 } from '#domain/report-definition.ts';
 import { environment } from '#adapters/environment.ts';
 import { reportRepository } from '#adapters/report-repository.ts';
+import { InvalidCursorError } from '#adapters/table-keys.ts';
 import { workflowClient } from '#adapters/workflow-client.ts';
 import type { ReportExecutionInput } from '#workflows/contracts.ts';
 
@@ -120,12 +121,22 @@ export async function startDueReports(now: Date): Promise<{ started: string[] }>
  * two clicks in the same minute apart only when the caller wants a second copy; the web sends
  * its idempotency key's hash, so a double submit starts one run.
  */
-export async function sendReportNow(id: string, requestedBy: string, now: Date, nonce = randomBytes(4).toString('hex')): Promise<string | undefined> {
+export async function sendReportNow(id: string, requestedBy: string | undefined, now: Date, nonce = randomBytes(4).toString('hex')): Promise<string | undefined> {
   const definition = await getReportDefinition(id);
   if (!definition) return undefined;
   const executionName = reportExecutionName(id, now, nonce);
-  await workflowClient.start('report', executionName, { reportId: id, scheduledFor: now.toISOString(), requestedBy } satisfies ReportExecutionInput);
+  await workflowClient.start('report', executionName, { reportId: id, scheduledFor: now.toISOString(), ...(requestedBy ? { requestedBy } : {}) } satisfies ReportExecutionInput);
   return executionName;
+}
+
+/** A definition's runs, newest first, a page at a time. */
+export async function listReportRuns(id: string, query: { limit: number; cursor?: string | undefined }): Promise<{ kind: 'invalid' } | { kind: 'ok'; page: Awaited<ReturnType<typeof reportRepository.listRuns>> }> {
+  try {
+    return { kind: 'ok', page: await reportRepository.listRuns(id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }) };
+  } catch (error) {
+    if (error instanceof InvalidCursorError) return { kind: 'invalid' };
+    throw error;
+  }
 }
 
 export { DEFAULT_REPORT_ID };

@@ -77,6 +77,15 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /api/people/:email': SIGNED_IN,
   'PATCH /api/people/:email': PMO,
 
+  // Reports (issue 12): the PMO's definitions.
+  'GET /api/reports': PMO,
+  'POST /api/reports': PMO,
+  'GET /api/reports/:id': PMO,
+  'PUT /api/reports/:id': PMO,
+  'DELETE /api/reports/:id': PMO,
+  'POST /api/reports/:id/send': PMO,
+  'GET /api/reports/:id/runs': PMO,
+
   // Invoices (issue 11): finance and the PMO enter and list them; a project's manager reads its own.
   'GET /invoices': SIGNED_IN,
   'GET /invoices/new': FINANCE_OR_PMO,

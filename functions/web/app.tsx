@@ -26,6 +26,7 @@ import { STYLESHEET } from './styles.ts';
 import { authFromEnvironment, type WebAuth } from './viewer.ts';
 import { viewerRoutes } from './routes/viewer-routes.tsx';
 import { invoicesApi } from './routes/invoices-api.tsx';
+import { reportsApi } from './routes/reports-api.tsx';
 import { invoiceRoutes } from './routes/invoice-routes.tsx';
 
 /** The longest path segment any route takes (an email address is at most 254 characters). */
@@ -156,6 +157,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.route('/api/proposals', proposalsApi(shared));
   app.route('/api/people', peopleApi(shared));
   app.route('/api', invoicesApi(shared));
+  app.route('/api/reports', reportsApi(shared));
   app.route('/api', historyApi());
   app.route('/api', viewerRoutes());
 
