@@ -26,6 +26,7 @@ import { STYLESHEET } from './styles.ts';
 import { authFromEnvironment, type WebAuth } from './viewer.ts';
 import { viewerRoutes } from './routes/viewer-routes.tsx';
 import { invoicesApi } from './routes/invoices-api.tsx';
+import { approvalsRoutes } from './routes/approvals-routes.tsx';
 import { reportsApi } from './routes/reports-api.tsx';
 import { invoiceRoutes } from './routes/invoice-routes.tsx';
 
@@ -145,6 +146,7 @@ export function createWebApp(options: WebAppOptions = {}) {
 
   app.route('/auth', authRoutes(shared, resolveAuth));
   app.route('/', proposalPages(shared));
+  app.route('/', approvalsRoutes(shared));
   app.route('/approvals', approvalLinks(shared));
   app.route('/proposals', submitterLinks(shared));
   app.route('/proposals', pmoLinks(shared));

@@ -42,3 +42,17 @@ describe('decisions filed for the intake funnel', () => {
     expect(lastMonth.map((decision) => decision.proposalId)).not.toContain(id);
   });
 });
+
+describe('the approvals waiting', () => {
+  it('lists every pending approval for the PMO, with its subject’s title and age', async () => {
+    const title = 'Waiting approval listed';
+    await env.submit({ title, submitter: { name: 'Sam Carter', email: 'waiting.listed@example.org' } });
+    await env.requestTo(PMO_LEAD, title);
+
+    const { items } = (await (await env.web('/api/approvals')).json()) as { items: { title: string; approverName: string; overdue: boolean }[] };
+    const page = await (await env.web('/approvals')).text();
+
+    expect(items).toEqual(expect.arrayContaining([expect.objectContaining({ title, approverName: 'Priya Shah', overdue: false })]));
+    expect(page).toContain(title);
+  });
+});
