@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { holdsAny, personViewer } from '#domain/access.ts';
+import { holdsAny, personViewer, type Viewer } from '#domain/access.ts';
 import { PermanentError } from '#domain/errors.ts';
 import type { Person } from '#domain/directory.ts';
 import { INVOICE_STATUS_LABELS, minorToText, type Invoice } from '#domain/invoice.ts';
@@ -50,35 +50,52 @@ async function projectsFor(definition: Pick<ReportDefinition, 'scope'>, reader: 
   return scope.kind === 'department' ? all.filter((project) => project.department.toLowerCase() === scope.department.toLowerCase()) : all;
 }
 
+/** A project's key figures on `asOf`, from its ledger and booked hours. */
+async function kpisOf(project: Project, asOf: string, now: Date): Promise<ProjectKpis> {
+  const [ledger, hours] = await Promise.all([projectFinanceRepository.get(project.id), projectHours(project.id, now)]);
+  return projectKpis(
+    {
+      id: project.id,
+      title: project.title,
+      department: project.department,
+      status: project.status,
+      manager: project.manager,
+      currency: project.budget.currency,
+      budgetMinor: project.budget.amountMinor,
+      actualsMinor: ledger.actualsMinor,
+      committedMinor: ledger.committedMinor,
+      plannedStart: project.plannedStart,
+      plannedEnd: project.plannedEnd,
+      hoursThisPeriod: hours.thisPeriod,
+      hoursToDate: hours.toDate,
+    },
+    asOf,
+    ragRules,
+  );
+}
+
+/**
+ * The portfolio a viewer may read, with each project's key figures on `now`: everything for the
+ * PMO and finance (and with sign-in off), the projects they manage for anyone else.
+ */
+export async function portfolioFor(viewer: Viewer, now: Date): Promise<ProjectKpis[]> {
+  const asOf = localDate(now, environment.orgTimeZone);
+  const wide = viewer.kind === 'open' || holdsAny(viewer, ['pmo', 'finance']);
+  const projects = wide ? (await Promise.all(PROJECT_STATUSES.map((status) => projectRepository.listAllOfStatus(status)))).flat() : await projectRepository.listByManager(viewer.email);
+  return Promise.all(projects.map((project) => kpisOf(project, asOf, now)));
+}
+
+/** One project's key figures, for its page. */
+export async function projectKpisOf(project: Project, now: Date): Promise<ProjectKpis> {
+  return kpisOf(project, localDate(now, environment.orgTimeZone), now);
+}
+
 /** Gathers what a reader's report shows, on `now` in the organisation's zone. */
 export async function gatherReportData(definition: Pick<ReportDefinition, 'scope'>, reader: Person, now: Date): Promise<ReportData> {
   const zone = environment.orgTimeZone;
   const asOf = localDate(now, zone);
   const projects = await projectsFor(definition, reader);
-  const kpis = await Promise.all(
-    projects.map(async (project) => {
-      const [ledger, hours] = await Promise.all([projectFinanceRepository.get(project.id), projectHours(project.id, now)]);
-      return projectKpis(
-        {
-          id: project.id,
-          title: project.title,
-          department: project.department,
-          status: project.status,
-          manager: project.manager,
-          currency: project.budget.currency,
-          budgetMinor: project.budget.amountMinor,
-          actualsMinor: ledger.actualsMinor,
-          committedMinor: ledger.committedMinor,
-          plannedStart: project.plannedStart,
-          plannedEnd: project.plannedEnd,
-          hoursThisPeriod: hours.thisPeriod,
-          hoursToDate: hours.toDate,
-        },
-        asOf,
-        ragRules,
-      );
-    }),
-  );
+  const kpis = await Promise.all(projects.map((project) => kpisOf(project, asOf, now)));
   const wide = holdsAny(personViewer(reader), ['pmo', 'finance']);
   const open = wide ? await approvalRepository.listOpen() : await approvalRepository.listPendingFor(reader.email);
   const approvals = pendingApprovals(

@@ -44,6 +44,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /delegation': SIGNED_IN,
   'POST /delegation': SIGNED_IN,
 
+  'GET /portfolio': SIGNED_IN,
+  'GET /api/portfolio': SIGNED_IN,
   'GET /approvals': SIGNED_IN,
   'GET /api/approvals': SIGNED_IN,
   'GET /approvals/:id': LINK,

@@ -27,6 +27,7 @@ import { authFromEnvironment, type WebAuth } from './viewer.ts';
 import { viewerRoutes } from './routes/viewer-routes.tsx';
 import { invoicesApi } from './routes/invoices-api.tsx';
 import { approvalsRoutes } from './routes/approvals-routes.tsx';
+import { portfolioRoutes } from './routes/portfolio-routes.tsx';
 import { reportsApi } from './routes/reports-api.tsx';
 import { invoiceRoutes } from './routes/invoice-routes.tsx';
 
@@ -147,6 +148,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.route('/auth', authRoutes(shared, resolveAuth));
   app.route('/', proposalPages(shared));
   app.route('/', approvalsRoutes(shared));
+  app.route('/', portfolioRoutes(shared));
   app.route('/approvals', approvalLinks(shared));
   app.route('/proposals', submitterLinks(shared));
   app.route('/proposals', pmoLinks(shared));

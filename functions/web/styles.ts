@@ -108,6 +108,12 @@ table.people td.email { overflow-wrap: anywhere; }
 .status.SUBMITTED { background: #dafbe1; color: var(--ok); }
 .status.NOT_STARTED { background: #eaeef2; color: var(--muted); }
 .week-nav { display: flex; justify-content: space-between; gap: 12px; margin: 8px 0 12px; }
+.status.rag-red { background: #ffebe9; color: var(--bad); }
+.status.rag-amber { background: #fff8c5; color: var(--warn); }
+.status.rag-green { background: #dafbe1; color: var(--ok); }
+.chart { margin: 8px 0 16px; max-width: 640px; }
+.chart figcaption { font-size: 14px; color: var(--muted); }
+.filters label { display: inline-block; margin: 0 12px 8px 0; }
 .status-nav { display: flex; flex-wrap: wrap; gap: 8px 16px; margin: 8px 0 12px; }
 .table-scroll table.timesheet { min-width: 700px; }
 table.timesheet th, table.timesheet td { padding: 4px 6px; vertical-align: middle; }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, PMO_LEAD, startTestStack, type TestStack } from '#test/support/local-stack-harness.ts';
 
@@ -81,5 +82,53 @@ describe('report definitions', () => {
     const deleted = await api('/api/reports/managers-weekly', PMO_LEAD, { method: 'DELETE' });
 
     expect([deleted.status, (await api('/api/reports/managers-weekly', PMO_LEAD)).status]).toEqual([204, 404]);
+  });
+});
+
+describe('the portfolio', () => {
+  async function storedProject(title: string, manager: { name: string; email: string }): Promise<string> {
+    const { projectRepository } = await import('#adapters/project-repository.ts');
+    const at = new Date().toISOString();
+    const id = randomUUID();
+    await projectRepository.create({
+      id,
+      proposalId: randomUUID(),
+      title,
+      department: 'Operations',
+      sponsor: manager,
+      manager,
+      budget: { amountMinor: 1_000_000, currency: 'EUR' },
+      plannedStart: '2026-01-05',
+      plannedEnd: '2027-12-31',
+      status: 'ACTIVE',
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    });
+    return id;
+  }
+
+  it('shows the PMO every project and a manager only theirs, each with its light', async () => {
+    const mine = await storedProject('Portfolio of Sam', { name: 'Sam Carter', email: SAM });
+    const other = await storedProject('Portfolio of Lena', { name: 'Lena Berg', email: 'lena.berg@example.org' });
+
+    const pmo = (await (await api('/api/portfolio', PMO_LEAD)).json()) as { items: { id: string; rag: string }[] };
+    const sam = (await (await api('/api/portfolio', SAM)).json()) as { items: { id: string }[] };
+
+    expect(pmo.items.map((project) => project.id)).toEqual(expect.arrayContaining([mine, other]));
+    expect(sam.items.map((project) => project.id)).toEqual([mine]);
+    expect(pmo.items.find((project) => project.id === mine)?.rag).toBe('green');
+  });
+
+  it('draws the lights as a labelled chart on the page, and filters by department', async () => {
+    const { BrowserSession } = await import('#test/support/browser-session.ts');
+    const browser = new BrowserSession();
+    await browser.signIn(env.stack.urls.web, PMO_LEAD, '/');
+
+    const page = await (await browser.request(`${env.stack.urls.web}/portfolio?department=Operations&sort=title`)).text();
+
+    expect(page).toMatch(/<svg[^>]*role="img"[^>]*aria-label="Projects by status light: \d+ green/);
+    expect(page).toContain('Portfolio of Lena');
+    expect(page.indexOf('Portfolio of Lena')).toBeLessThan(page.indexOf('Portfolio of Sam'));
   });
 });

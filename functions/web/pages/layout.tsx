@@ -49,7 +49,7 @@ export function Layout(props: { title: string; children: Child; /** Room for a w
               PMO Pipeline
             </a>
             <nav aria-label="Main">
-              <a href="/proposals/new">Submit a proposal</a> · <a href="/proposals">Proposals</a> · <a href="/projects">Projects</a> · <a href="/timesheets">Timesheets</a> · <a href="/approvals">Approvals</a> · <a href="/leave">Leave</a> · <a href="/delegation">Out of office</a>
+              <a href="/proposals/new">Submit a proposal</a> · <a href="/proposals">Proposals</a> · <a href="/portfolio">Portfolio</a> · <a href="/projects">Projects</a> · <a href="/timesheets">Timesheets</a> · <a href="/approvals">Approvals</a> · <a href="/leave">Leave</a> · <a href="/delegation">Out of office</a>
               {currentSession()?.viewer.access.has('pmo') || currentSession()?.viewer.access.has('finance') || signInIsOff() ? (
                 <>
                   {' '}
