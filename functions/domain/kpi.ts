@@ -27,6 +27,9 @@ export type RagRules = z.infer<typeof RagRulesSchema>;
 /** A project's status light; `none` for a closed project, which is not rated. */
 export type Rag = 'red' | 'amber' | 'green' | 'none';
 
+/** A light in words: a light is never shown by colour alone. */
+export const RAG_LABELS: Readonly<Record<Rag, string>> = { red: 'Red', amber: 'Amber', green: 'Green', none: 'Not rated' };
+
 /** How bad each light is, for sorting (red first). */
 export const RAG_SEVERITY: Readonly<Record<Rag, number>> = { red: 3, amber: 2, green: 1, none: 0 };
 

@@ -40,8 +40,9 @@ export interface ReportDocument {
   readonly footnote?: string;
 }
 
-/** A status light in words: never colour alone. */
-export const RAG_WORDS: Readonly<Record<'red' | 'amber' | 'green' | 'none', string>> = { red: 'Red', amber: 'Amber', green: 'Green', none: 'Not rated' };
+import { RAG_LABELS as RAG_WORDS } from '#domain/kpi.ts';
+
+export { RAG_WORDS };
 
 /** The text a cell shows where there is no colour (the text part, CSV): a light as its word and reason. */
 export function cellText(cell: ReportCell): string {

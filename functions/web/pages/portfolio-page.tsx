@@ -1,9 +1,8 @@
 import { minorToText } from '#domain/invoice.ts';
-import { countsBy, type ProjectKpis, type ProjectSort, type Rag } from '#domain/kpi.ts';
+import { countsBy, RAG_LABELS, type ProjectKpis, type ProjectSort, type Rag } from '#domain/kpi.ts';
 import { PROJECT_STATUS_LABELS, PROJECT_STATUSES } from '#domain/project.ts';
 import { Layout } from './layout.tsx';
 
-const RAG_LABELS: Readonly<Record<Rag, string>> = { red: 'Red', amber: 'Amber', green: 'Green', none: 'Not rated' };
 const RAG_COLOURS: Readonly<Record<Rag, string>> = { red: '#b42318', amber: '#9a6700', green: '#1a7f37', none: '#8c959f' };
 const SORT_LABELS: Readonly<Record<ProjectSort, string>> = { rag: 'Status light', burn: 'Burn', variance: 'Slip', end: 'Planned end', title: 'Title' };
 

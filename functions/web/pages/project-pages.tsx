@@ -1,5 +1,6 @@
 import type { AuditEvent } from '#domain/audit.ts';
 import { formatDate, formatDateTime } from '#domain/format.ts';
+import { RAG_LABELS, type ProjectKpis } from '#domain/kpi.ts';
 import { formatBudget, PROJECT_STATUS_LABELS, PROJECT_STATUSES, type Project, type ProjectStatus } from '#domain/project.ts';
 import { environment } from '#adapters/environment.ts';
 import { CsrfField, Layout, MessagePage } from './layout.tsx';
@@ -189,7 +190,7 @@ function formatMinor(minor: number, currency: string): string {
   return `${minor < 0 ? '−' : ''}${formatBudget({ amountMinor: Math.abs(minor), currency })}`;
 }
 
-export function ProjectPage(props: { project: Project; finance?: ProjectFinanceView; history?: readonly AuditEvent[]; saved?: boolean } & ProjectFormState) {
+export function ProjectPage(props: { project: Project; finance?: ProjectFinanceView; kpis?: ProjectKpis; history?: readonly AuditEvent[]; saved?: boolean } & ProjectFormState) {
   const { project } = props;
   const hasErrors = Object.values(props.errors ?? {}).some(Boolean);
   return (
@@ -219,6 +220,23 @@ export function ProjectPage(props: { project: Project; finance?: ProjectFinanceV
         </dd>
         <dt>Budget</dt>
         <dd>{formatBudget(project.budget)}</dd>
+        {props.kpis && props.kpis.rag !== 'none' ? (
+          <>
+            <dt>Status light</dt>
+            <dd>
+              <span class={`status rag-${props.kpis.rag}`}>{RAG_LABELS[props.kpis.rag]}</span>
+              {props.kpis.reasons.length > 0 ? ` ${props.kpis.reasons.join('; ')}` : ''}
+            </dd>
+            <dt>Time elapsed</dt>
+            <dd>{Math.round(props.kpis.elapsedPercent)} %</dd>
+            <dt>Forecast at completion</dt>
+            <dd>{formatMinor(props.kpis.forecastAtCompletionMinor, props.kpis.currency)}</dd>
+            <dt>Hours booked</dt>
+            <dd>
+              {props.kpis.hoursThisPeriod} this week, {props.kpis.hoursToDate} to date
+            </dd>
+          </>
+        ) : null}
         {props.finance ? (
           <>
             <dt>Actuals (posted invoices)</dt>

@@ -5,6 +5,7 @@ import { holdsAny, viewerEmail, type Viewer } from '#domain/access.ts';
 import { type Project, ProjectStatusSchema, ProjectUpdateSchema } from '#domain/project.ts';
 import { getProject, projectHistory, projectHours, listProjects, UNAUTHENTICATED_ACTOR, updateProject } from '#services/project-service.ts';
 import { projectFinanceOf } from '#services/invoice-service.ts';
+import { projectKpisOf } from '#services/report-service.ts';
 import { mayReadProject, projectChangeRefusal } from '#services/record-access.ts';
 import { MessagePage } from '../pages/layout.tsx';
 import { ProjectListPage, ProjectNotFoundPage, ProjectPage, type ProjectFormField } from '../pages/project-pages.tsx';
@@ -192,7 +193,8 @@ export function projectRoutes(options: ProjectRouteOptions = {}): Hono {
     const { id } = c.req.valid('param');
     const [project, history] = await Promise.all([readableProject(c, id), projectHistory(id)]);
     if (!project) return c.html(<ProjectNotFoundPage />, 404);
-    return c.html(<ProjectPage project={project} finance={await projectFinanceOf(project)} history={history ?? []} saved={c.req.query('saved') === '1'} />);
+    const [finance, kpis] = await Promise.all([projectFinanceOf(project), projectKpisOf(project, now())]);
+    return c.html(<ProjectPage project={project} finance={finance} kpis={kpis} history={history ?? []} saved={c.req.query('saved') === '1'} />);
   });
 
   routes.get('/api/projects/:id/history', apiProjectId, async (c) => {
