@@ -39,6 +39,18 @@ async function fileDecision(proposal: Proposal, decidedAt: string): Promise<void
   await documentClient.send(new PutCommand({ TableName: environment.tableName, Item: { ...keys.proposalDecision(decidedAt, proposal.id, proposal.revision), ...decision } }));
 }
 
+/** The number of items a query matches, counted by DynamoDB (no items come back), page by page. */
+async function countOf(input: { IndexName: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }): Promise<number> {
+  let count = 0;
+  let exclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const output = await documentClient.send(new QueryCommand({ TableName: environment.tableName, ...input, Select: 'COUNT', ExclusiveStartKey: exclusiveStartKey }));
+    count += output.Count ?? 0;
+    exclusiveStartKey = output.LastEvaluatedKey;
+  } while (exclusiveStartKey);
+  return count;
+}
+
 /** The `YYYY-MM` months that [from, until) touches, in UTC. */
 function monthsBetween(from: Date, until: Date): string[] {
   const months: string[] = [];
@@ -274,6 +286,19 @@ export const proposalRepository = {
     // leaves no decision out of the funnel.
     if (stored.outcome && FINAL_STATUSES.includes(stored.status)) await fileDecision(stored, stored.outcome.decidedAt);
     return stored;
+  },
+
+  /** How many proposals were submitted in [from, until), through the all-proposals index (keys only). */
+  async countSubmittedBetween(from: Date, until: Date): Promise<number> {
+    return countOf({ IndexName: INDEX.gsi3, KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :until', ExpressionAttributeValues: { ':pk': keys.allProposals, ':from': from.toISOString(), ':until': until.toISOString() } });
+  },
+
+  /** How many proposals wait for a decision now (submitted or in review). */
+  async countAwaitingDecision(): Promise<number> {
+    const counts = await Promise.all(
+      (['SUBMITTED', 'IN_REVIEW'] as const).map((status) => countOf({ IndexName: INDEX.gsi1, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.proposalsByStatus(status) } })),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
   },
 
   /** The proposals decided in [from, until), oldest first: one query per month of the period. */

@@ -3,7 +3,7 @@ import { holdsAny, personViewer, type Viewer } from '#domain/access.ts';
 import { PermanentError } from '#domain/errors.ts';
 import type { Person } from '#domain/directory.ts';
 import { INVOICE_STATUS_LABELS, minorToText, type Invoice } from '#domain/invoice.ts';
-import { countsBy, needsAttention, pendingApprovals, projectKpis, PROJECT_SORTS, RagRulesSchema, totalsByCurrency, type ProjectKpis, type RagRules } from '#domain/kpi.ts';
+import { countsBy, intakeFunnel, needsAttention, type IntakeFunnel, pendingApprovals, projectKpis, PROJECT_SORTS, RagRulesSchema, totalsByCurrency, type ProjectKpis, type RagRules } from '#domain/kpi.ts';
 import { PROJECT_STATUSES, type Project } from '#domain/project.ts';
 import { REPORT_KIND_LABELS, reportPeriod, type ReportDefinition } from '#domain/report-definition.ts';
 import type { ReportDelivery, ReportRun } from '#domain/report-run.ts';
@@ -19,6 +19,7 @@ import { environment } from '#adapters/environment.ts';
 import { invoiceRepository } from '#adapters/invoice-repository.ts';
 import { projectFinanceRepository } from '#adapters/project-finance-repository.ts';
 import { projectRepository } from '#adapters/project-repository.ts';
+import { proposalRepository } from '#adapters/proposal-repository.ts';
 import { reportRepository } from '#adapters/report-repository.ts';
 import { timesheetChaseRepository } from '#adapters/timesheet-chase-repository.ts';
 import ragRulesJson from '../config/rag-rules.json' with { type: 'json' };
@@ -34,6 +35,8 @@ export interface ReportData {
   /** The PMO's and finance's only: the portfolio beyond their own projects. */
   readonly compliance?: { readonly weekStart: string; readonly expected: number; readonly compliant: number; readonly rate: number | null; readonly missing: number };
   readonly invoices?: { readonly awaiting: readonly Invoice[] };
+  /** The intake funnel of the report's period. */
+  readonly funnel?: IntakeFunnel;
 }
 
 /**
@@ -91,7 +94,7 @@ export async function projectKpisOf(project: Project, now: Date): Promise<Projec
 }
 
 /** Gathers what a reader's report shows, on `now` in the organisation's zone. */
-export async function gatherReportData(definition: Pick<ReportDefinition, 'scope'>, reader: Person, now: Date): Promise<ReportData> {
+export async function gatherReportData(definition: Pick<ReportDefinition, 'scope'>, reader: Person, now: Date, period?: { readonly from: Date; readonly until: Date }): Promise<ReportData> {
   const zone = environment.orgTimeZone;
   const asOf = localDate(now, zone);
   const projects = await projectsFor(definition, reader);
@@ -108,11 +111,22 @@ export async function gatherReportData(definition: Pick<ReportDefinition, 'scope
   const runs = await timesheetChaseRepository.listRuns(week, now);
   const findings = runs.length > 0 ? await timesheetChaseRepository.getFindings(week, runs.at(-1)!.runId, now) : undefined;
   const awaiting = (await Promise.all((['NEEDS_REVIEW', 'PENDING_APPROVAL'] as const).map((status) => invoiceRepository.listByStatus(status, { limit: 100 })))).flatMap((page) => page.items);
+  const funnel = period
+    ? intakeFunnel(
+        {
+          submittedInPeriod: await proposalRepository.countSubmittedBetween(period.from, period.until),
+          inReview: await proposalRepository.countAwaitingDecision(),
+          decided: await proposalRepository.listDecisions(period.from, period.until),
+        },
+        period,
+      )
+    : undefined;
   return {
     projects: kpis.sort(PROJECT_SORTS.rag),
     approvals,
     ...(findings ? { compliance: { weekStart: week, expected: findings.findings.overall.expected, compliant: findings.findings.overall.compliant, rate: findings.findings.overall.rate, missing: findings.findings.overall.expected - findings.findings.overall.compliant } } : {}),
     invoices: { awaiting },
+    ...(funnel ? { funnel } : {}),
   };
 }
 
@@ -188,6 +202,17 @@ export function reportDocument(definition: Pick<ReportDefinition, 'name' | 'temp
       rows: data.approvals.map((approval) => [approval.approver.name, approval.subjectTitle, (approval.ageHours / 24).toFixed(1), approval.overdue ? 'Overdue' : '']),
     },
   });
+  if (data.funnel) {
+    sections.push({
+      heading: 'Intake',
+      facts: [
+        { label: 'Submitted', value: String(data.funnel.submitted) },
+        { label: 'Waiting for a decision now', value: String(data.funnel.inReview) },
+        { label: 'Approved, rejected', value: `${data.funnel.approved}, ${data.funnel.rejected}` },
+        { label: 'Median time to decision', value: data.funnel.medianHoursToDecision === null ? '–' : `${(data.funnel.medianHoursToDecision / 24).toFixed(1)} days` },
+      ],
+    });
+  }
   if (data.compliance) {
     sections.push({
       heading: 'Timesheets',
@@ -234,7 +259,7 @@ function archivePrefix(run: Pick<ReportRun, 'reportId' | 'runId'>, email: string
  */
 export async function deliverReport(definition: ReportDefinition, run: ReportRun, reader: Person, now: Date): Promise<ReportDelivery> {
   const period = reportPeriod(definition.template, new Date(run.scheduledFor), definition.timeZone);
-  const data = await gatherReportData(definition, reader, now);
+  const data = await gatherReportData(definition, reader, now, period);
   const attention = attentionOf(data);
   const previous = await reportRepository.getDelivery(run.reportId, run.runId, reader.email);
   const attempts = (previous?.attempts ?? 0) + 1;

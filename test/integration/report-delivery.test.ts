@@ -99,6 +99,7 @@ describe('a recipient’s copy of a report', () => {
     expect(email!.subject).toContain('(needs attention)');
     expect(csv.indexOf('Red portal')).toBeGreaterThan(0);
     expect(csv.indexOf('Red portal')).toBeLessThan(csv.indexOf('Green CRM'));
+    expect(email!.body.text).toMatch(/Intake\n=+\nSubmitted: \d+\nWaiting for a decision now: \d+/);
     const { attachmentStore } = await import('#adapters/attachment-store.ts');
     expect((await attachmentStore.inspect(delivery.archiveKey!, 15))?.contentType).toMatch(/^text\/html/);
   });
@@ -112,6 +113,8 @@ describe('a recipient’s copy of a report', () => {
     const csv = csvOf(email!, 'projects.csv');
     expect(csv).toContain('Red portal');
     expect(csv).not.toContain('Green CRM');
+    // The portfolio's intake and invoices are the PMO's and finance's, not a project manager's.
+    expect(email!.body.text).not.toContain('Intake');
   });
 
   it('sends a run’s copy once, however often the step runs', async () => {
