@@ -82,6 +82,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'PATCH /api/people/:email': PMO,
 
   // Reports (issue 12): the PMO's definitions.
+  'GET /reports': PMO,
+  'GET /reports/:id': PMO,
+  'POST /reports/:id/send': PMO,
   'GET /api/reports': PMO,
   'POST /api/reports': PMO,
   'GET /api/reports/:id': PMO,

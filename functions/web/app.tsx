@@ -28,6 +28,7 @@ import { viewerRoutes } from './routes/viewer-routes.tsx';
 import { invoicesApi } from './routes/invoices-api.tsx';
 import { approvalsRoutes } from './routes/approvals-routes.tsx';
 import { portfolioRoutes } from './routes/portfolio-routes.tsx';
+import { reportRoutes } from './routes/report-routes.tsx';
 import { reportsApi } from './routes/reports-api.tsx';
 import { invoiceRoutes } from './routes/invoice-routes.tsx';
 
@@ -149,6 +150,7 @@ export function createWebApp(options: WebAppOptions = {}) {
   app.route('/', proposalPages(shared));
   app.route('/', approvalsRoutes(shared));
   app.route('/', portfolioRoutes(shared));
+  app.route('/', reportRoutes(shared));
   app.route('/approvals', approvalLinks(shared));
   app.route('/proposals', submitterLinks(shared));
   app.route('/proposals', pmoLinks(shared));

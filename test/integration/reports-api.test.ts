@@ -78,6 +78,18 @@ describe('report definitions', () => {
     expect([(await api('/api/reports', SAM)).status, (await api('/api/reports/managers-weekly/send', SAM, { method: 'POST' })).status]).toEqual([403, 403]);
   });
 
+  it('shows the PMO a report’s page, and sends it now from there', async () => {
+    const { BrowserSession, csrfTokenOf } = await import('#test/support/browser-session.ts');
+    const browser = new BrowserSession();
+    await browser.signIn(env.stack.urls.web, PMO_LEAD, '/');
+    const page = await (await browser.request(`${env.stack.urls.web}/reports/managers-weekly`)).text();
+
+    const sent = await browser.postForm(`${env.stack.urls.web}/reports/managers-weekly/send`, { _csrf: csrfTokenOf(page) });
+
+    expect(page).toContain('Projects each recipient manages');
+    expect([sent.status, sent.headers.get('location')]).toEqual([303, '/reports/managers-weekly?sent=1']);
+  });
+
   it('deletes a definition, which then is gone (204, then 404)', async () => {
     const deleted = await api('/api/reports/managers-weekly', PMO_LEAD, { method: 'DELETE' });
 

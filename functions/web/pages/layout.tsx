@@ -59,7 +59,7 @@ export function Layout(props: { title: string; children: Child; /** Room for a w
               {currentSession()?.viewer.access.has('pmo') || signInIsOff() ? (
                 <>
                   {' '}
-                  · <a href="/people">People</a>
+                  · <a href="/people">People</a> · <a href="/reports">Reports</a>
                 </>
               ) : null}
             </nav>
